@@ -101,9 +101,10 @@ class DocumentControl(_Strict):
     controlled_copy: bool = True
     copy_number: str | None = Field(default=None, max_length=20)
     holder: str | None = Field(default=None, max_length=60)
+    owner: str | None = Field(default=None, max_length=60)  # the department that interprets the document
     revisions: list[Revision] = Field(default_factory=list)
 
-    @field_validator("number", "version", "title", "prepared_by", "reviewed_by", "approved_by", "copy_number", "holder")
+    @field_validator("number", "version", "title", "prepared_by", "reviewed_by", "approved_by", "copy_number", "holder", "owner")
     @classmethod
     def _safe(cls, v):
         return _safe_string(v) if v is not None else v

@@ -1,0 +1,75 @@
+"""Numbering computed at render time: 第一章, 第一条, 一、, （一）, 1., (1) — or Chapter 1, Article 1,
+(a), (i) in English. Numbers are never stored in the model: switching a module off renumbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .i18n import alpha, messages, roman, zh_numeral
+from .model import Item, Regulation
+
+
+def item_label(level: int, n: int, lang: str) -> str:
+    """The label of the ``n``-th item at nesting ``level`` (1-based)."""
+    if lang == "en":
+        return [f"({alpha(n)})", f"({roman(n)})", f"{n}.", f"({n})"][min(level, 4) - 1]
+    return [f"{zh_numeral(n)}、", f"（{zh_numeral(n)}）", f"{n}.", f"({n})"][min(level, 4) - 1]
+
+
+def chapter_label(n: int, lang: str) -> str:
+    return f"Chapter {n}" if lang == "en" else f"第{zh_numeral(n)}章"
+
+
+def article_label(n: int, lang: str) -> str:
+    return f"Article {n}" if lang == "en" else f"第{zh_numeral(n)}条"
+
+
+@dataclass
+class Numbering:
+    """Labels for every chapter, article and item of one regulation, and reference texts."""
+
+    lang: str
+    label: dict[str, str] = field(default_factory=dict)  # id → own label (第一章 / 第三条 / （一）)
+    ref_label: dict[str, str] = field(default_factory=dict)  # id → reference text without 见
+    chapter_of: dict[str, int] = field(default_factory=dict)  # clause id → chapter index (0-based)
+    check_label: dict[str, str] = field(default_factory=dict)  # check item id → "2.3"
+
+    @classmethod
+    def of(cls, reg: Regulation) -> "Numbering":
+        lang = reg.language
+        num = cls(lang)
+        msg = messages(lang)
+        article_no = 0
+        for ci, chapter in enumerate(reg.chapters):
+            num.label[chapter.id] = chapter_label(ci + 1, lang)
+            num.ref_label[chapter.id] = msg["chapter_ref"].format(n=zh_numeral(ci + 1) if lang != "en" else ci + 1)
+            num.chapter_of[chapter.id] = ci
+            for article in chapter.articles:
+                article_no += 1
+                a_label = article_label(article_no, lang)
+                num.label[article.id] = a_label
+                num.ref_label[article.id] = a_label
+                num.chapter_of[article.id] = ci
+                num._items(article.items, 1, a_label, ci)
+        for checklist in reg.checklists:
+            for si, section in enumerate(checklist.sections, 1):
+                num.label[section["id"]] = f"{si}"
+                for ii, item in enumerate(section["items"], 1):
+                    num.check_label[item["id"]] = f"{si}.{ii}"
+        return num
+
+    def _items(self, items: list[Item], level: int, parent_ref: str, ci: int) -> None:
+        for i, item in enumerate(items, 1):
+            own = item_label(level, i, self.lang)
+            self.label[item.id] = own
+            self.chapter_of[item.id] = ci
+            if level == 1:
+                ref = parent_ref + (f" {item_label(1, i, 'en')}" if self.lang == "en" else f"第{zh_numeral(i)}项")
+            else:
+                ref = parent_ref + own.rstrip("、.")
+            self.ref_label[item.id] = ref
+            self._items(item.items, level + 1, ref, ci)
+
+    def ref_text(self, clause_id: str, see: bool = True) -> str:
+        text = self.ref_label[clause_id]
+        return (messages(self.lang)["see"] + text) if see else text

@@ -1,0 +1,1 @@
+"""Renderers: each turns the one document model into one kind of output."""

@@ -1,0 +1,139 @@
+"""The Jinja environment shared by every renderer.
+
+Template search order: the user's folder (``--templates`` or the profile's ``templates:``), then
+plugin template folders in plugin order, then the core templates. ``core:NAME`` always reaches
+the core's own template, so an override can ``{% extends "core:handbook/cover.html" %}``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..errors import BuildError
+from ..i18n import format_date, messages
+from ..model import Regulation
+from ..numbering import Numbering
+from ..plugins import Manager
+from ..textrender import replace_markers
+
+
+def core_template_dir() -> Path:
+    """The core templates: package data ``sqmkit.templates`` when installed; ``templates/``
+    beside the package when running from a source checkout whose root is on ``sys.path``."""
+    try:
+        return Path(str(importlib.resources.files("sqmkit.templates")))
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parents[2] / "templates"
+        if checkout.is_dir():
+            return checkout
+        raise BuildError("the core templates are missing from this sqmkit installation; reinstall sqmkit") from None
+
+
+class Links:
+    """Where a clause, form or checklist lives, seen from the page being rendered.
+
+    ``mode="site"`` links across the HTML site (``base`` is the path back to the site root);
+    ``mode="print"`` links inside one printed document.
+    """
+
+    def __init__(self, reg: Regulation, numbering: Numbering, mode: str = "site", base: str = ""):
+        self.reg, self.numbering, self.mode, self.base = reg, numbering, mode, base
+
+    def chapter_file(self, index: int) -> str:
+        return f"chapter-{index + 1:02d}.html"
+
+    def clause(self, clause_id: str) -> str:
+        if self.mode == "print":
+            return "#" + clause_id
+        return f"{self.base}{self.chapter_file(self.numbering.chapter_of[clause_id])}#{clause_id}"
+
+    def form(self, form_id: str) -> str:
+        return "#" + form_id if self.mode == "print" else f"{self.base}forms/{form_id}.html"
+
+    def checklist(self, checklist_id: str) -> str:
+        return "#" + checklist_id if self.mode == "print" else f"{self.base}checklists/{checklist_id}.html"
+
+    def checks(self, clause_id: str) -> list[tuple[str, str]]:
+        """``(href, text)`` for each checklist item that checks ``clause_id``."""
+        out = []
+        for checklist_id, item_id in self.reg.checked_by.get(clause_id, []):
+            cl = self.reg.checklist(checklist_id)
+            href = self.checklist(checklist_id) + ("" if self.mode == "print" else "#" + item_id)
+            out.append((href, f"《{cl.title}》{self.numbering.check_label[item_id]}"))
+        return out
+
+    def forms_for(self, clause_id: str) -> list[tuple[str, str]]:
+        return [(self.form(fid), f"《{self.reg.form(fid).title}》") for fid in self.reg.forms_for.get(clause_id, [])]
+
+
+def render_text(text: str | None, links: Links) -> Markup:
+    """Escape a tailored text and turn its reference markers into links."""
+    if text is None:
+        return Markup("")
+    reg, numbering = links.reg, links.numbering
+
+    def repl(kind: str, target: str, flags: str) -> str:
+        if kind == "ref":
+            label = numbering.ref_text(target, see="nosee" not in flags)
+            return str(Markup('<a class="xref" href="{}">{}</a>').format(links.clause(target), label))
+        if kind == "form":
+            return str(Markup('<a class="form-ref" href="{}">《{}》</a>').format(links.form(target), reg.form(target).title))
+        return str(Markup('<a class="checklist-ref" href="{}">《{}》</a>').format(
+            links.checklist(target), reg.checklist(target).title))
+
+    return Markup(replace_markers(str(escape(text)), repl))
+
+
+def plain_text(text: str | None, numbering: Numbering, reg: Regulation) -> str:
+    """A tailored text with references spelled out, for diffs and plain-text uses."""
+    if text is None:
+        return ""
+
+    def repl(kind, target, flags):
+        if kind == "ref":
+            return numbering.ref_text(target, see="nosee" not in flags)
+        obj = reg.form(target) if kind == "form" else reg.checklist(target)
+        return f"《{obj.title}》"
+
+    return replace_markers(text, repl)
+
+
+def make_environment(mgr: Manager, reg: Regulation, numbering: Numbering, user_dir: Path | None = None) -> jinja2.Environment:
+    core = jinja2.FileSystemLoader(str(core_template_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise BuildError(f"template folder {user_dir} does not exist")
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    for plugin, dirs in mgr.call("register_template_dirs"):
+        for d in dirs or []:
+            loaders.append(jinja2.FileSystemLoader(str(d)))
+    loaders.append(core)
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"core": core}, delimiter=":"), *loaders])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    lang = reg.language
+
+    @jinja2.pass_context
+    def clause(ctx, text):
+        return render_text(text, ctx["links"])
+
+    env.filters["clause"] = clause
+    env.filters["date"] = lambda d: format_date(d, lang)
+    env.filters["label"] = lambda ident: numbering.label[ident]
+    env.filters["num"] = lambda v: (str(int(v)) if float(v).is_integer() else f"{v:g}") if isinstance(v, (int, float)) else v
+    env.filters["css_string"] = lambda s: '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    env.globals.update(msg=messages(lang), reg=reg, numbering=numbering, lang=lang)
+    mgr.call("prepare_jinja_env", env=env, profile=reg.profile)
+    return env

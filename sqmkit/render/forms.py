@@ -1,0 +1,21 @@
+"""Printable blank forms: one HTML page per form and a forms PDF with every form."""
+
+from __future__ import annotations
+
+from ..outputs import RenderContext
+from .environment import Links
+from .pdf import font_settings, write_pdf
+
+
+def render(ctx: RenderContext) -> None:
+    reg, env = ctx.regulation, ctx.env
+    if not reg.forms:
+        return
+    ctx.progress(f"forms: {len(reg.forms)} blank forms and forms.pdf")
+    page = env.get_template("forms/form.html")
+    site_links = Links(reg, ctx.numbering, "site", "../")
+    for form in reg.forms:
+        ctx.write_text(f"forms/{form.id}.html", page.render(links=site_links, form=form))
+    print_links = Links(reg, ctx.numbering, "site", "")  # links in the PDF point into the HTML site
+    html = env.get_template("forms/print.html").render(links=print_links, **font_settings(ctx))
+    write_pdf(html, ctx.out_dir, ctx.out_dir / "forms.pdf", "forms")
