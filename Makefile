@@ -1,0 +1,57 @@
+# sqmkit — `make demo` builds the bundled demo clients; `make test` runs the whole suite.
+# Both work on a fresh Debian 12 machine as root with only Python 3.11: they install the Debian
+# packages they need, create .venv, and install the core and the three plugins into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+DEMOS   := $(wildcard plugins/*/sqmkit_*/examples/demo-*.yaml)
+
+# Debian packages: CJK fonts and WeasyPrint's libraries for building; Chromium and poppler for tests.
+BUILD_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS  := chromium poppler-utils
+
+.PHONY: demo test install sysdeps-build sysdeps-test bench clean apt
+
+demo: sysdeps-build $(VENV)/.installed
+	@for p in $(DEMOS); do \
+	  echo "== $$p"; \
+	  $(BIN)/sqmkit build "$$p" -o $(OUT) --store $(OUT)/sqmkit-store.json || exit 1; \
+	done
+	@echo "Open $(OUT)/<client-id>/index.html in a browser; the PDF is $(OUT)/<client-id>/handbook.pdf"
+
+test: sysdeps-build sysdeps-test $(VENV)/.installed
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+bench: sysdeps-build $(VENV)/.installed
+	$(BIN)/python bench/bench_build.py
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt $(wildcard plugins/*/pyproject.toml)
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sqmkit needs Python 3.11+"'
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(MAKE) --no-print-directory apt DEBS="python3-venv"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]' $(addprefix -e ,$(PLUGINS))
+	touch $@
+
+sysdeps-build:
+	@$(MAKE) --no-print-directory apt DEBS="$(BUILD_DEBS)"
+
+sysdeps-test:
+	@$(MAKE) --no-print-directory apt DEBS="$(TEST_DEBS)"
+
+# Install the Debian packages in DEBS that are missing (needs root; says what to do otherwise).
+apt:
+	@missing=""; for d in $(DEBS); do dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing — run as root or: sudo apt-get install$$missing"; exit 1; fi; \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(OUT) .pytest_cache
