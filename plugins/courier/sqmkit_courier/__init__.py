@@ -70,9 +70,10 @@ def register_template_dirs():
 
 @hookimpl
 def validate_profile(profile, industry):
-    """Grade bands must descend strictly: A above B above C."""
+    """Grade bands must descend strictly: A above B above C (courier and vehicle scales)."""
     if profile.industry != "courier":
         return []
     from sqmkit.params import check_descending_bands
 
-    return check_descending_bands(profile, industry, "grading.courier")
+    return (check_descending_bands(profile, industry, "grading.courier")
+            + check_descending_bands(profile, industry, "grading.vehicle"))

@@ -1,0 +1,40 @@
+"""No CJK font → the build stops with a clear message and writes no PDF; missing glyphs too."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqmkit import fonts
+from sqmkit.errors import FontError
+
+
+@pytest.fixture
+def no_fonts(tmp_path, monkeypatch):
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<cachedir>{tmp_path}/cache</cachedir></fontconfig>')
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    fonts.find_cjk_font.cache_clear()
+    fonts._covered_by_any_font.cache_clear()
+    yield
+    fonts.find_cjk_font.cache_clear()
+    fonts._covered_by_any_font.cache_clear()
+
+
+def test_build_without_cjk_font_stops_and_writes_no_pdf(no_fonts, cli_run, demo_profile_path, tmp_path):
+    result = cli_run("build", demo_profile_path, "-o", tmp_path / "out", "--no-store")
+    assert result.exit_code == 1
+    assert "fonts-noto-cjk" in result.output and "Traceback" not in result.output
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_html_only_build_needs_no_font(no_fonts, cli_run, demo_profile_path, tmp_path):
+    result = cli_run("build", demo_profile_path, "-o", tmp_path / "out", "-f", "html", "--no-store")
+    assert result.exit_code == 0, result.output
+
+
+def test_character_no_font_has_is_refused():
+    font = fonts.find_cjk_font()
+    fonts.check_coverage("服务质量", font)
+    with pytest.raises(FontError, match=r"U\+E123"):
+        fonts.check_coverage("服务\ue123", font)

@@ -1,0 +1,88 @@
+"""The real handbook PDF, rendered by WeasyPrint and read back with pypdf and poppler."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+
+@pytest.fixture(scope="module")
+def pdf(demo_build):
+    return PdfReader(str(demo_build.path("handbook.pdf")))
+
+
+def test_cover_has_company_and_document_control(pdf, demo_build):
+    reg = demo_build.regulation
+    cover = pdf.pages[0].extract_text()
+    assert reg.company["name"] in cover
+    assert reg.title.replace(" ", "") in cover.replace(" ", "")
+    for label in ("文件编号", "版本", "编制", "审核", "批准", "生效日期", "受控"):
+        assert label in cover
+    assert reg.document["number"] in cover
+
+
+def test_chinese_text_and_page_footer(pdf):
+    n = len(pdf.pages)
+    assert n >= 15
+    text = pdf.pages[5].extract_text()
+    assert re.search(r"[\u4e00-\u9fff]{20}", text.replace("\n", "")), "no run of Chinese text on page 6"
+    assert f"第 6 页 / 共 {n} 页" in text
+
+
+def test_running_header_has_number_and_title(pdf, demo_build):
+    reg = demo_build.regulation
+    text = pdf.pages[4].extract_text()
+    assert reg.document["number"] in text
+    assert reg.title in text.replace(" ", "")
+
+
+def test_one_outline_entry_per_chapter(pdf, demo_build):
+    titles = [o.title for o in pdf.outline if not isinstance(o, list)]
+    chapters = demo_build.regulation.chapters
+    assert len(titles) == len(chapters)
+    for title, ch in zip(titles, chapters):
+        assert ch.title in title and title.startswith("第")
+
+
+def test_toc_has_page_numbers(pdf, demo_build):
+    toc = "".join(pdf.pages[i].extract_text() for i in range(1, 5))
+    first = demo_build.regulation.chapters[0]
+    assert re.search(r"第一章\s*" + first.title + r"[ .]*\d+", toc), toc[:500]
+
+
+def test_fonts_are_embedded_subsets_and_lang_is_zh(pdf):
+    fonts = set()
+    for page in pdf.pages:
+        resources = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            desc = descendant["/FontDescriptor"].get_object()
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+    assert fonts and all(re.match(r"/?[A-Z]{6}\+", f) for f in fonts), fonts
+    assert any("CJK" in f for f in fonts)
+    assert pdf.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_poppler_sees_only_embedded_fonts(demo_build):
+    out = subprocess.run(["pdffonts", str(demo_build.path("handbook.pdf"))], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        cols = row.split()
+        assert cols[-5] == "yes" and cols[-4] == "yes", row  # emb, sub
+
+
+def test_forms_pdf_has_one_form_per_page_at_least(demo_build):
+    reader = PdfReader(str(demo_build.path("forms.pdf")))
+    reg = demo_build.regulation
+    assert len(reader.pages) >= len(reg.forms)
+    text = "".join(p.extract_text() for p in reader.pages)
+    for form in reg.forms:
+        assert form.title in text.replace(" ", "")
