@@ -236,6 +236,11 @@ def results_list(client_id, store):
     click.echo(f"{len(rows)} result(s)")
 
 
+from .plugin_cli import plugin as _plugin_group  # noqa: E402
+
+cli.add_command(_plugin_group)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         get_manager().call("register_commands", cli=cli)

@@ -73,7 +73,7 @@ class TextRenderer:
         try:
             if template is None:
                 template = self._cache[source] = self.env.from_string(source)
-            return template.render(self.context).strip()
+            return template.render(self.context).strip(" \t\r\n")
         except jinja2.UndefinedError as exc:
             raise TextError(where, f"the text uses an undefined value ({exc.message}); declare it in the "
                                    "industry's parameters, departments or roles") from None

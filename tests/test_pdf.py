@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -15,9 +14,17 @@ def pdf(demo_build):
     return PdfReader(str(demo_build.path("handbook.pdf")))
 
 
+def page_text(path, first, last=None) -> str:
+    """Text of pages ``first``..``last`` (1-based) as poppler's pdftotext reads it."""
+    last = last or first
+    out = subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(path), "-"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout
+
+
 def test_cover_has_company_and_document_control(pdf, demo_build):
     reg = demo_build.regulation
-    cover = pdf.pages[0].extract_text()
+    cover = page_text(demo_build.path("handbook.pdf"), 1).replace(" ", "")
     assert reg.company["name"] in cover
     assert reg.title.replace(" ", "") in cover.replace(" ", "")
     for label in ("文件编号", "版本", "编制", "审核", "批准", "生效日期", "受控"):
@@ -25,17 +32,18 @@ def test_cover_has_company_and_document_control(pdf, demo_build):
     assert reg.document["number"] in cover
 
 
-def test_chinese_text_and_page_footer(pdf):
+def test_chinese_text_and_page_footer(pdf, demo_build):
     n = len(pdf.pages)
     assert n >= 15
-    text = pdf.pages[5].extract_text()
-    assert re.search(r"[\u4e00-\u9fff]{20}", text.replace("\n", "")), "no run of Chinese text on page 6"
-    assert f"第 6 页 / 共 {n} 页" in text
+    middle = n // 2
+    text = page_text(demo_build.path("handbook.pdf"), middle)
+    assert re.search(r"[\u4e00-\u9fff]{8}", text.replace("\n", "")), f"no run of Chinese text on page {middle}"
+    assert f"第 {middle} 页 / 共 {n} 页" in text
 
 
 def test_running_header_has_number_and_title(pdf, demo_build):
     reg = demo_build.regulation
-    text = pdf.pages[4].extract_text()
+    text = page_text(demo_build.path("handbook.pdf"), 5)
     assert reg.document["number"] in text
     assert reg.title in text.replace(" ", "")
 
@@ -49,7 +57,7 @@ def test_one_outline_entry_per_chapter(pdf, demo_build):
 
 
 def test_toc_has_page_numbers(pdf, demo_build):
-    toc = "".join(pdf.pages[i].extract_text() for i in range(1, 5))
+    toc = page_text(demo_build.path("handbook.pdf"), 2, 5)
     first = demo_build.regulation.chapters[0]
     assert re.search(r"第一章\s*" + first.title + r"[ .]*\d+", toc), toc[:500]
 
@@ -69,7 +77,6 @@ def test_fonts_are_embedded_subsets_and_lang_is_zh(pdf):
     assert pdf.trailer["/Root"]["/Lang"] == "zh-CN"
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_poppler_sees_only_embedded_fonts(demo_build):
     out = subprocess.run(["pdffonts", str(demo_build.path("handbook.pdf"))], capture_output=True, text=True, check=True).stdout
     rows = out.splitlines()[2:]
@@ -83,6 +90,6 @@ def test_forms_pdf_has_one_form_per_page_at_least(demo_build):
     reader = PdfReader(str(demo_build.path("forms.pdf")))
     reg = demo_build.regulation
     assert len(reader.pages) >= len(reg.forms)
-    text = "".join(p.extract_text() for p in reader.pages)
+    text = page_text(demo_build.path("forms.pdf"), 1, len(reader.pages))
     for form in reg.forms:
         assert form.title in text.replace(" ", "")

@@ -102,6 +102,18 @@ def plain_text(text: str | None, numbering: Numbering, reg: Regulation) -> str:
     return replace_markers(text, repl)
 
 
+def css_string(value) -> Markup:
+    """A CSS string literal, safe inside a <style> element (no quote, backslash or '<' escapes it)."""
+    out = ['"']
+    for ch in str(value):
+        if ch in '"\\<>&' or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):06x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return Markup("".join(out))
+
+
 def make_environment(mgr: Manager, reg: Regulation, numbering: Numbering, user_dir: Path | None = None) -> jinja2.Environment:
     core = jinja2.FileSystemLoader(str(core_template_dir()))
     loaders: list[jinja2.BaseLoader] = []
@@ -133,7 +145,7 @@ def make_environment(mgr: Manager, reg: Regulation, numbering: Numbering, user_d
     env.filters["date"] = lambda d: format_date(d, lang)
     env.filters["label"] = lambda ident: numbering.label[ident]
     env.filters["num"] = lambda v: (str(int(v)) if float(v).is_integer() else f"{v:g}") if isinstance(v, (int, float)) else v
-    env.filters["css_string"] = lambda s: '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    env.filters["css_string"] = css_string
     env.globals.update(msg=messages(lang), reg=reg, numbering=numbering, lang=lang)
     mgr.call("prepare_jinja_env", env=env, profile=reg.profile)
     return env

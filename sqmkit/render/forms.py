@@ -16,6 +16,8 @@ def render(ctx: RenderContext) -> None:
     site_links = Links(reg, ctx.numbering, "site", "../")
     for form in reg.forms:
         ctx.write_text(f"forms/{form.id}.html", page.render(links=site_links, form=form))
-    print_links = Links(reg, ctx.numbering, "site", "")  # links in the PDF point into the HTML site
+    # Inside the PDF, clause numbers are printed as text: a link to a local file would embed the
+    # build folder's absolute path and make the PDF differ from build to build.
+    print_links = Links(reg, ctx.numbering, "print")
     html = env.get_template("forms/print.html").render(links=print_links, **font_settings(ctx))
     write_pdf(html, ctx.out_dir, ctx.out_dir / "forms.pdf", "forms")
