@@ -56,10 +56,15 @@ def font_settings(ctx: RenderContext) -> dict:
     return {"font_family": font.family, "footer_before": before, "footer_middle": middle, "footer_after": after}
 
 
+def handbook_html(ctx: RenderContext) -> str:
+    """The single HTML document the handbook PDF is laid out from."""
+    links = Links(ctx.regulation, ctx.numbering, "print")
+    return ctx.env.get_template("handbook/print.html").render(links=links, logo=ctx.options.get("logo"),
+                                                             **font_settings(ctx))
+
+
 def render(ctx: RenderContext) -> None:
     reg = ctx.regulation
-    settings = font_settings(ctx)
-    links = Links(reg, ctx.numbering, "print")
-    html = ctx.env.get_template("handbook/print.html").render(links=links, logo=ctx.options.get("logo"), **settings)
+    html = handbook_html(ctx)
     ctx.progress(f"PDF: laying out {len(reg.chapters)} chapters with WeasyPrint")
     write_pdf(html, ctx.out_dir, ctx.out_dir / "handbook.pdf", reg.title)
