@@ -1,0 +1,294 @@
+"""The clinic plugin's data: it loads, its references resolve, its demo profile validates, and
+switching a module off leaves nothing pointing at the module's clauses."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import sqmkit_clinic
+from sqmkit.datapack import DataPack
+from sqmkit.profile import check_against_industry, load_profile, profile_from_data
+from sqmkit.yamlio import load_yaml
+
+PACKAGE = Path(sqmkit_clinic.__file__).parent
+MODULES = ("inpatient", "pharmacy", "health-management")
+REF_RE = re.compile(r"""\b(ref|form|checklist)\(\s*['"]([a-z0-9.\-]+)['"]""")
+
+
+@pytest.fixture(scope="module")
+def pack() -> DataPack:
+    return DataPack(PACKAGE)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _items(prefix, items, module):
+    for item in items:
+        mod = item.module or module
+        cid = f"{prefix}.{item.id}"
+        yield cid, mod, item
+        yield from _items(cid, item.items, mod)
+
+
+def clauses(pack: DataPack) -> dict[str, str | None]:
+    """Every clause id (chapters, articles, items) with the module that keeps it (None: always)."""
+    out: dict[str, str | None] = {}
+    for _, chapter in pack._chapters:
+        out[chapter.id] = chapter.module
+        for article in chapter.articles:
+            aid = f"{chapter.id}.{article.id}"
+            amod = article.module or chapter.module
+            out[aid] = amod
+            for cid, mod, _ in _items(aid, article.items, amod):
+                out[cid] = mod
+    return out
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def _dump(model) -> dict:
+    return model.model_dump(mode="python")
+
+
+def content_units(pack: DataPack, switched_on: set[str]):
+    """(where, texts, clause ids) of every piece of content kept for a client with `switched_on`."""
+
+    def kept(module):
+        return module is None or module in switched_on
+
+    for _, chapter in pack._chapters:
+        if not kept(chapter.module):
+            continue
+        yield chapter.id, list(_strings(chapter.intro)) + list(_strings(chapter.title)), []
+        for article in chapter.articles:
+            if not kept(article.module):
+                continue
+            aid = f"{chapter.id}.{article.id}"
+            data = _dump(article)
+            data.pop("items")
+            yield aid, list(_strings(data)), []
+
+            def walk(prefix, items):
+                for item in items:
+                    if not kept(item.module):
+                        continue
+                    cid = f"{prefix}.{item.id}"
+                    yield cid, list(_strings(item.text)), []
+                    yield from walk(cid, item.items)
+
+            yield from walk(aid, article.items)
+    for _, form in pack._forms:
+        if kept(form.module):
+            data = _dump(form)
+            yield form.id, list(_strings({k: v for k, v in data.items() if k != "clauses"})), form.clauses
+    for _, checklist in pack._checklists:
+        if not kept(checklist.module):
+            continue
+        yield checklist.id, list(_strings(checklist.title)) + list(_strings(checklist.frequency)), []
+        for section in checklist.sections:
+            for item in section.items:
+                if kept(item.module):
+                    data = _dump(item)
+                    yield f"{checklist.id}.{section.id}.{item.id}", list(_strings(data)), item.clauses
+
+
+# -- tests -----------------------------------------------------------------------------------
+
+
+def test_data_loads(pack):
+    industry = pack.industry()
+    assert industry.id == "clinic"
+    assert set(industry.module_ids()) == set(MODULES)
+    chapters = [c for _, c in pack._chapters]
+    titled = [c for c in chapters if c.family not in ("general", "supplementary")]
+    assert len(titled) >= 12
+    assert sum(len(c.articles) for c in chapters) >= 60
+    assert len(pack._forms) >= 5
+    assert len(pack._checklists) >= 4
+    ids = [c.id for c in chapters] + [f.id for _, f in pack._forms] + [c.id for _, c in pack._checklists]
+    assert len(ids) == len(set(ids)), "duplicate chapter, form or checklist id"
+    assert all(i.startswith("clinic.") for i in ids)
+
+
+def test_general_articles_do_not_collide_with_core(pack):
+    core = {"purpose", "basis", "interpretation", "precedence", "revision", "effect"}
+    core_orders = {10, 15, 80, 85, 90, 95}
+    for _, chapter in pack._chapters:
+        if chapter.family in ("general", "supplementary"):
+            for article in chapter.articles:
+                assert article.id not in core, article.id
+                assert article.order not in core_orders, (chapter.id, article.id, article.order)
+
+
+def test_named_clauses_exist(pack):
+    known = clauses(pack)
+    forms = {f.id: f.module for _, f in pack._forms}
+    checklists = {c.id: c.module for _, c in pack._checklists}
+    problems = []
+    for _, form in pack._forms:
+        assert form.clauses, f"{form.id} names no clause"
+        for cid in form.clauses:
+            if cid not in known:
+                problems.append(f"form {form.id}: {cid} does not exist")
+            elif known[cid] not in (None, form.module):
+                problems.append(f"form {form.id}: {cid} needs module {known[cid]}")
+    for _, checklist in pack._checklists:
+        assert isinstance(checklist.bands, str) and checklist.bands.startswith("grading.")
+        for section in checklist.sections:
+            for item in section.items:
+                assert item.clauses, f"{checklist.id}.{section.id}.{item.id} names no clause"
+                module = item.module or checklist.module
+                for cid in item.clauses:
+                    if cid not in known:
+                        problems.append(f"checklist item {checklist.id}.{section.id}.{item.id}: {cid} does not exist")
+                    elif known[cid] not in (None, module):
+                        problems.append(f"checklist item {checklist.id}.{section.id}.{item.id}: {cid} needs module {known[cid]}")
+    # references written in texts
+    for where, texts, _ in content_units(pack, set(MODULES)):
+        for text in texts:
+            for kind, target in REF_RE.findall(text):
+                table = {"ref": known, "form": forms, "checklist": checklists}[kind]
+                if target not in table:
+                    problems.append(f"{where}: {kind}({target!r}) does not exist")
+    assert not problems, "\n".join(problems)
+
+
+def test_parameters_used_are_declared(pack):
+    from sqmkit.params import MissingParameter, lookup
+
+    params = pack.industry().parameters
+    used = set()
+    for path in sorted((PACKAGE).rglob("*.yaml")):
+        if path.parent.name == "examples":
+            continue
+        used |= set(re.findall(r"params\.([a-z_][a-z0-9_.]*[a-z0-9_])", path.read_text(encoding="utf-8")))
+    missing = []
+    for dotted in sorted(used):
+        try:
+            lookup(params, dotted)
+        except MissingParameter:
+            missing.append(dotted)
+    assert not missing, f"undeclared parameters: {missing}"
+    for _, checklist in pack._checklists:
+        bands = lookup(params, checklist.bands)
+        assert bands[-1]["min"] == 0
+
+
+def test_demo_profile_validates(pack):
+    profile, doc = load_profile(sqmkit_clinic.DEMO_PROFILE)
+    assert profile.id == "demo-clinic"
+    assert profile.industry == "clinic"
+    assert set(profile.modules) == set(MODULES)
+    check_against_industry(profile, pack.industry(), doc)
+    assert sqmkit_clinic.validate_profile(profile, pack.industry()) == []
+
+
+def _demo_data() -> dict:
+    return yaml.safe_load(sqmkit_clinic.DEMO_PROFILE.read_text(encoding="utf-8"))
+
+
+def _profile(data):
+    doc = load_yaml(sqmkit_clinic.DEMO_PROFILE)
+    return profile_from_data(data, doc)
+
+
+def test_validate_profile_rejects_bad_bands(pack):
+    data = _demo_data()
+    data["parameters"]["grading"] = {"department": [
+        {"grade": "优", "min": 90}, {"grade": "良", "min": 95}, {"grade": "中", "min": 70}, {"grade": "差", "min": 0}]}
+    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
+    assert problems and problems[0][0] == "parameters.grading.department[1].min"
+
+    data = _demo_data()
+    data["parameters"]["grading"] = {"department": [
+        {"grade": "合格", "min": 60}, {"grade": "不合格", "min": 0}]}
+    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
+    assert any(field == "parameters.grading.department" and "exactly 4" in msg for field, msg in problems)
+
+    data = _demo_data()
+    data["parameters"]["assessment"] = {"weight_records": 40}
+    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
+    assert any(field == "parameters.assessment" for field, _ in problems)
+
+
+def test_validate_profile_ignores_other_industries(pack):
+    data = _demo_data()
+    data["industry"] = "courier"
+    assert sqmkit_clinic.validate_profile(_profile(data), pack.industry()) == []
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_off_leaves_no_reference(pack, module):
+    """With one module off, no remaining text, form or check item points at the module's clauses,
+    forms or checklists."""
+    known = clauses(pack)
+    removed = {cid for cid, mod in known.items() if mod == module}
+    removed |= {f.id for _, f in pack._forms if f.module == module}
+    removed |= {c.id for _, c in pack._checklists if c.module == module}
+    assert removed, f"module {module} removes nothing"
+    switched_on = set(MODULES) - {module}
+    problems = []
+    for where, texts, named in content_units(pack, switched_on):
+        for cid in named:
+            if cid in removed:
+                problems.append(f"{where} names {cid}")
+        for text in texts:
+            for _, target in REF_RE.findall(text):
+                if target in removed:
+                    problems.append(f"{where} refers to {target}")
+    assert not problems, "\n".join(problems)
+
+
+def test_inpatient_off_leaves_no_inpatient_clause(pack):
+    """The brief's explicit case: no inpatient clause id survives anywhere once inpatient is off."""
+    inpatient = {cid for cid, mod in clauses(pack).items() if mod == "inpatient"}
+    assert "clinic.standards.inpatient" in inpatient
+    assert "clinic.controls.inspection.inpatient-records" in inpatient
+    kept = set(MODULES) - {"inpatient"}
+    for where, texts, named in content_units(pack, kept):
+        assert where not in inpatient
+        assert not set(named) & inpatient, where
+        for text in texts:
+            assert "clinic.standards.inpatient" not in text, where
+            assert "clinic.inpatient-check" not in text, where
+
+
+def test_no_personal_names_from_seed():
+    """The seed's example names never appear in the plugin's data."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.yaml"))
+    for name in ("王进", "刘水琴", "曾冬香"):
+        assert name not in text
+
+
+def _build_fixture(request):
+    try:
+        return request.getfixturevalue("sqmkit_build")
+    except pytest.FixtureLookupError:
+        pytest.skip("sqmkit's pytest fixtures are not installed")
+
+
+@pytest.mark.parametrize("modules", [list(MODULES), [], ["pharmacy", "health-management"]])
+def test_demo_builds(request, modules):
+    """The whole regulation assembles and renders (HTML) with all, none or some modules on."""
+    sqmkit_build = _build_fixture(request)
+    data = _demo_data()
+    data["modules"] = modules
+    built = sqmkit_build(data, sqmkit_clinic)
+    ids = set(built.clause_ids)
+    assert "clinic.standards.physician.first-visit" in ids
+    assert ("clinic.standards.inpatient" in ids) == ("inpatient" in modules)
