@@ -35,6 +35,9 @@ def make_profile(tmp_path, demo_data):
             path.write_text(raw, encoding="utf-8")
             return path
         data = copy.deepcopy(demo_data)
+        logo = data.get("branding", {}).get("logo")
+        if logo:  # the copy lives elsewhere: point at the demo's logo
+            data["branding"]["logo"] = str(DEMO.parent / logo)
         if edit:
             edit(data)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

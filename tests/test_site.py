@@ -90,3 +90,16 @@ def test_tailoring_reaches_the_text(demo_build, demo_data):
     for name in demo_data["organization"]["departments"].values():
         assert name in html, name
     assert "{{" not in html and "\x1e" not in html
+
+
+def test_logo_is_copied_and_shown(demo_build, demo_data):
+    logo = demo_data["branding"]["logo"]
+    copied = demo_build.out_dir / "assets" / ("logo" + logo[logo.rfind("."):])
+    assert copied.exists()
+    assert 'src="assets/logo.svg"' in (demo_build.out_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_missing_logo_is_a_profile_error(cli_run, make_profile, tmp_path):
+    path = make_profile(lambda d: d["branding"].update(logo="nope.png"))
+    result = cli_run("build", path, "-o", tmp_path / "out", "-f", "html", "--no-store")
+    assert result.exit_code == 1 and "branding.logo" in result.output and "does not exist" in result.output
