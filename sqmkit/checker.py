@@ -38,7 +38,6 @@ Warnings (worth a look, exit status 0 unless ``--strict``):
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import importlib
 import importlib.metadata
 import importlib.util
@@ -50,7 +49,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Iterator, Union, get_args, get_origin
 
 import jinja2
-from jinja2 import meta, nodes
+from jinja2 import nodes
 from pydantic import BaseModel, ValidationError
 
 from . import schema
@@ -70,7 +69,7 @@ CHECKED_FAMILIES = ("standards",)
 #: an id segment that numbers a position instead of naming a thing
 UNSTABLE_RE = re.compile(
     r"^(?:[a-z]|item|items|art|article|clause|sec|section|ch|chap|chapter|para|paragraph|part|point|rule|step|"
-    r"check|field|col|column|row|q|question|no|num|number|entry|line|new|tmp|temp|todo|untitled|x)-?\d+[a-z]?$"
+    r"check|field|col|column|row|q|question|no|num|number|entry|line|new|tmp|temp|todo|untitled|x)-?\d+$"
     r"|^\d|^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)$"
 )
 
@@ -148,8 +147,9 @@ class Report:
         s = self.stats
         counted = (f"{s.get('chapters', 0)} chapters, {s.get('clauses', 0)} clauses, {s.get('forms', 0)} forms, "
                    f"{s.get('checklists', 0)} checklists, {s.get('assemblies', 0)} assemblies")
+        skipped = " (skipped until the errors are fixed)" if s.get("assembly_skipped") else ""
         return (f"{self.name} ({_display(self.root, base)}): {len(self.errors)} error(s), "
-                f"{len(self.warnings)} warning(s) — {counted}")
+                f"{len(self.warnings)} warning(s) — {counted}{skipped}")
 
     def to_json(self, base: Path | None = None) -> dict:
         return {"plugin": self.name, "root": str(self.root), "errors": len(self.errors),
@@ -414,12 +414,17 @@ def _modules_in_test(test: nodes.Node) -> list[str]:
 def analyse_text(source: str, env: jinja2.Environment) -> TextUse:
     """Parse one text template (raises ``jinja2.TemplateSyntaxError``)."""
     ast = env.parse(source)
-    use = TextUse(names=set(meta.find_undeclared_variables(ast)))
+    use = TextUse()
+    stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    if any(True for _ in ast.find_all(nodes.For)):
+        stored.add("loop")
+    if any(True for _ in ast.find_all((nodes.Macro, nodes.CallBlock))):
+        stored |= {"varargs", "kwargs", "caller"}
+    use.names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"} - stored
 
     def visit(node: nodes.Node, guards: frozenset) -> None:
         if isinstance(node, nodes.If):
             mods = _modules_in_test(node.test)
-            use.module_tests += mods
             visit(node.test, guards)
             for child in node.body:
                 visit(child, guards | set(mods))
@@ -430,7 +435,6 @@ def analyse_text(source: str, env: jinja2.Environment) -> TextUse:
             return
         if isinstance(node, nodes.CondExpr):
             mods = _modules_in_test(node.test)
-            use.module_tests += mods
             visit(node.test, guards)
             visit(node.expr1, guards | set(mods))
             if node.expr2 is not None:
@@ -532,6 +536,7 @@ class Checker:
         self.text_refs: list[TextRef] = []
         self.docs: list[tuple[type[BaseModel], YamlDoc, bool]] = []  # (model, doc, schema ok)
         self.examples: list[tuple[Path, Any]] = []
+        self.unreadable: list[Path] = []  # data files that are not YAML: their ids are unknown
         self.languages: list[str] = []
         self.languages_why = ""
 
@@ -559,6 +564,10 @@ class Checker:
         self.check_templates()
         if self.do_assemble:
             self.assemble()
+        unique: dict[tuple, Finding] = {}
+        for f in self.report.findings:
+            unique.setdefault((f.severity, f.code, str(f.file), f.line, f.where, f.problem), f)
+        self.report.findings = list(unique.values())
         self.report.findings.sort(key=lambda f: (0 if f.severity == ERROR else 1, str(f.file or ""), f.line or 0))
         return self.report
 
@@ -580,19 +589,22 @@ class Checker:
         if not patterns:
             return
         for path in sorted(self.root.rglob("*")):
-            if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            if (not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts
+                    or path.name.startswith(".")):
                 continue
             rel = path.relative_to(src.package_dir).as_posix()
-            if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.replace("**/", "")) for p in mine):
+            if not any(_glob_match(rel, p) for p in mine):
                 self.add(WARNING, "packaging", f"{rel} is not listed in [tool.setuptools.package-data]: a "
                          "non-editable install would leave it out", pyproject_path,
                          hint=f'add a pattern such as "{rel.split("/")[0]}/*" for {src.package_dir.name}')
 
-    def _load(self, path: Path) -> YamlDoc | None:
+    def _load(self, path: Path, data_file: bool = True) -> YamlDoc | None:
         try:
             return load_yaml(path)
         except DataError as exc:
             self.add(ERROR, "schema", exc.problem, path, line=exc.line, hint=exc.hint)
+            if data_file:
+                self.unreadable.append(path)
             return None
 
     def _validate(self, model: type[BaseModel], doc: YamlDoc) -> bool:
@@ -617,7 +629,7 @@ class Checker:
         if not folder.is_dir() and self.src.package_dir != self.root:
             folder = self.src.package_dir / "examples"
         for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-            doc = self._load(path)
+            doc = self._load(path, data_file=False)
             if doc is not None:
                 self.examples.append((path, doc))
         self.languages, self.languages_why = declared_languages(
@@ -670,12 +682,12 @@ class Checker:
         if other is not None:
             where = f"{_display(other.file)}:{other.line()}" if other.file != d.file else f"line {other.line()}"
             self.add(ERROR, "duplicate-id", f"{d.kind} id {d.id!r} is already used by a {other.kind} ({where})",
-                     d.file, d.loc, d.doc, "ids are unique across chapters, clauses, forms, checklists and "
+                     d.file, d.loc + ("id",), d.doc, "ids are unique across chapters, clauses, forms, checklists and "
                      "check items; rename one")
             return
         if d.id in self.external:
             self.add(ERROR, "duplicate-id", f"{d.kind} id {d.id!r} is already used by {self.external[d.id]}",
-                     d.file, d.loc, d.doc, "start your ids with your industry id")
+                     d.file, d.loc + ("id",), d.doc, "start your ids with your industry id")
         self.defs[d.id] = d
 
     def index(self) -> None:
@@ -722,12 +734,12 @@ class Checker:
                                  "(e.g. 'uniform', 'response-time'); numbers are computed")
                         break
             for name, value in data.items():
-                if not isinstance(value, list) or name == "items" and cls in (schema.Article, schema.Item):
-                    continue  # article/item children are checked as clauses (full ids)
+                if not isinstance(value, list) or cls in (schema.Chapter, schema.CheckSection) \
+                        or (name == "items" and cls in (schema.Article, schema.Item)):
+                    continue  # articles, items and check items are checked by their full ids
                 seen: dict[str, int] = {}
                 for i, v in enumerate(value):
-                    if isinstance(v, dict) and isinstance(v.get("id"), str) and cls not in (
-                            schema.Chapter, schema.CheckSection):
+                    if isinstance(v, dict) and isinstance(v.get("id"), str):
                         if v["id"] in seen:
                             self.add(ERROR, "duplicate-id", f"{name}[{i}] repeats the id {v['id']!r} of "
                                      f"{name}[{seen[v['id']]}]", doc.path, ctx.loc + (name, i, "id"), doc,
@@ -891,6 +903,8 @@ class Checker:
         if d is None or d.kind not in wanted:
             if target in self.external and kind == "ref":
                 return None
+            if self.unreadable and d is None:
+                return None  # it may well be in a file that could not be read (reported already)
             close = _close_ids(target, [i for i, x in self.defs.items() if x.kind in wanted])
             hint = f"did you mean {close!r}?" if close else f"no {noun} with this id is defined in this plugin"
             if d is not None:
@@ -901,7 +915,8 @@ class Checker:
             self.add(ERROR, "dangling-ref", f"{what} chapter {target!r}, which is merged into the {d.family} "
                      "chapter and has no number of its own", file, loc, doc, "refer to one of its articles")
             return d
-        missing = sorted(d.requires - requires)
+        declared = self._modules()
+        missing = sorted(m for m in d.requires - requires if declared is None or m in declared)
         if missing:
             mods = ", ".join(repr(m) for m in missing)
             self.add(ERROR, "dangling-ref", f"{what} {noun} {target!r}, which belongs to module {mods}: "
@@ -1007,11 +1022,15 @@ class Checker:
 
     def assemble(self) -> None:
         self.report.stats["assemblies"] = 0
-        if any(f.code == "schema" for f in self.report.errors):
-            return  # the loader would stop at the first schema error, already reported
+        if self.report.errors:
+            # the assembler stops at the first problem, which would repeat one already reported
+            self.report.stats["assembly_skipped"] = True
+            return
         with contextlib.ExitStack() as stack:
             try:
                 module = None if self.src.builtin else stack.enter_context(fresh_import(self.src))
+                if module is not None:
+                    self._prime(module)
                 mgr = self._manager(module)
             except Exception as exc:
                 problem = str(exc) if isinstance(exc, SqmkitError) else f"{type(exc).__name__}: {exc}"
@@ -1065,6 +1084,25 @@ class Checker:
                     self._check_assembled(reg, chosen, path, label)
         self.report.stats["assemblies"] = count
 
+    def _prime(self, module: types.ModuleType) -> None:
+        """Hand the files already parsed here to the plugin's DataPack, so they are not read twice
+        (the DataPack reads the same files, in the same order, into the same models)."""
+        from .datapack import DataPack
+
+        by_dir: dict[str, list] = {sub: [] for sub in DATA_DIRS}
+        industry = None
+        for model, doc, ok in self.docs:
+            if not ok:
+                return
+            if model is schema.Industry:
+                industry = model.model_validate(doc.data)
+            else:
+                by_dir[doc.path.parent.name].append((doc.path, model.model_validate(doc.data)))
+        for obj in vars(module).values():
+            if isinstance(obj, DataPack) and obj.root.resolve() == self.root.resolve():
+                obj.__dict__.update(_industry=industry, _chapters=by_dir["rules"], _forms=by_dir["forms"],
+                                    _checklists=by_dir["checklists"])
+
     def _manager(self, module: types.ModuleType | None):
         from .plugins import get_plugin_manager
 
@@ -1086,24 +1124,29 @@ class Checker:
                      loc=_parse_where(exc.where), hint=exc.hint)
             return
         problem = getattr(exc, "problem", str(exc))
-        d = None
-        for token in sorted(set(re.findall(r"[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+", problem)), key=len, reverse=True):
-            if token in self.defs:
-                d = self.defs[token]
-                break
-        if d is not None:
-            self.add(ERROR, "assemble", f"{where}: {problem}", d.file, d.loc, d.doc)
+        tokens = [t for t in re.findall(r"[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+", problem) if t in self.defs]
+        hint = None
+        if "not defined" in problem and len(tokens) > 1:
+            missing = self.defs[tokens[-1]]
+            hint = (f"{missing.id!r} is defined in {_display(missing.file)}, but the plugin did not contribute it: "
+                    f"does __init__.py implement {self._hook_for(missing)} and return the pack's content?")
+        if tokens:
+            d = self.defs[tokens[0]]
+            self.add(ERROR, "assemble", f"{where}: {problem}", d.file, d.loc, d.doc, hint)
         else:
-            self.add(ERROR, "assemble", f"{where}: {problem}", path or self.src.package_dir / "__init__.py")
+            self.add(ERROR, "assemble", f"{where}: {problem}", path or self.src.package_dir / "__init__.py", hint=hint)
+
+    def _hook_for(self, d: Def) -> str:
+        from .assemble import FAMILY_HOOKS
+
+        return {"form": "register_forms", "checklist": "register_checklists"}.get(d.kind) \
+            or FAMILY_HOOKS.get(d.family or "", "the register_* hooks")
 
     def _check_assembled(self, reg, modules: list[str], path: Path | None, label: str) -> None:
         """Everything the data files define (for these modules) must reach the regulation: content
         that does not is in a family whose hook the plugin does not implement."""
         present = set(reg.clause_ids()) | {f.id for f in reg.forms} | {c.id for c in reg.checklists}
         on = set(modules)
-        hooks = {"form": "register_forms", "checklist": "register_checklists"}
-        from .assemble import FAMILY_HOOKS
-
         for d in self.defs.values():
             if d.kind not in ("clause", "form", "checklist") or not d.requires <= on:
                 continue
@@ -1111,7 +1154,7 @@ class Checker:
                 continue  # articles stand for their chapter and items
             if d.id in present:
                 continue
-            hook = hooks.get(d.kind) or FAMILY_HOOKS.get(d.family or "", "?")
+            hook = self._hook_for(d)
             self.add(ERROR, "assemble", f"{d.kind} {d.id!r} is in the data files but not in the assembled "
                      f"regulation ({path.name if path else 'synthetic profile'}, {label})", d.file, d.loc, d.doc,
                      f"does __init__.py implement {hook} and return the pack's content?")
@@ -1120,6 +1163,23 @@ class Checker:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    """setuptools' package-data matching: ``*`` stays within a folder, ``**/`` spans folders."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.fullmatch(out, rel) is not None
 
 
 def _article_kept(data: Any, on: set[str]) -> bool:
@@ -1169,7 +1229,12 @@ def _parse_where(where: str) -> tuple:
 def _close_ids(target: str, ids: list[str]) -> str | None:
     import difflib
 
-    found = difflib.get_close_matches(target, ids, n=1, cutoff=0.75)
+    parent, _, leaf = target.rpartition(".")
+    siblings = {i.rpartition(".")[2]: i for i in ids if i.rpartition(".")[0] == parent}
+    found = difflib.get_close_matches(leaf, list(siblings), n=1, cutoff=0.6)
+    if found:
+        return siblings[found[0]]
+    found = difflib.get_close_matches(target, ids, n=1, cutoff=0.9)
     return found[0] if found else None
 
 

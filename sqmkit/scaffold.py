@@ -84,8 +84,10 @@ def check_name(name: str) -> str:
     if len(name) > MAX_NAME:
         raise ScaffoldError(f"plugin name {name!r} is longer than {MAX_NAME} characters; it starts every clause id")
     if name in RESERVED:
-        what = "a built-in plugin" if name in {"courier", "clinic", "hospitality", "default"} else "reserved by sqmkit"
-        raise ScaffoldError(f"plugin name {name!r} is {what}; choose another name (e.g. '{name}-extra')")
+        if name in {"courier", "clinic", "hospitality", "default"}:
+            raise ScaffoldError(f"plugin name {name!r} is a built-in plugin; choose a more specific name "
+                                f"(e.g. '{name}-express')")
+        raise ScaffoldError(f"plugin name {name!r} is reserved by sqmkit; choose another name")
     if keyword.iskeyword(name) or keyword.iskeyword(name.replace("-", "_")) or name in keyword.softkwlist:
         raise ScaffoldError(f"plugin name {name!r} is a Python keyword; choose another name")
     return name

@@ -79,10 +79,12 @@ class Workspace:
     def profile(self, source: "str | Path | dict", name: str | None = None, **changes: Any) -> Path:
         """Write a profile into the workspace and return its path.
 
-        ``source`` is a profile file (copied; paths in it such as ``branding.logo`` stay relative
-        to the workspace, so copy the files they name too) or a dict. ``changes`` replace
-        top-level fields, e.g. ``modules=[]`` or ``parameters={...}``.
+        ``source`` is a profile file or a dict. A file's logo (``branding.logo``) and template
+        folder (``templates:``), when relative, are copied along so the copy builds the same.
+        ``changes`` replace top-level fields, e.g. ``modules=[]`` or ``parameters={...}``.
         """
+        import shutil
+
         import yaml
 
         if isinstance(source, dict):
@@ -92,6 +94,16 @@ class Workspace:
             source = Path(source)
             data = yaml.safe_load(source.read_text(encoding="utf-8"))
             default_name = source.name
+            logo = (data.get("branding") or {}).get("logo")
+            for rel in (logo, data.get("templates")):
+                if not isinstance(rel, str) or Path(rel).is_absolute():
+                    continue
+                src, dst = source.parent / rel, self.root / rel
+                if src.is_file() and not dst.exists():
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dst)
+                elif src.is_dir() and not dst.exists():
+                    shutil.copytree(src, dst)
         data.update(changes)
         path = self.root / (name or default_name)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
