@@ -23,6 +23,7 @@ demo: sysdeps-build $(VENV)/.installed
 	@echo "Open $(OUT)/<client-id>/index.html in a browser; the PDF is $(OUT)/<client-id>/handbook.pdf"
 
 test: sysdeps-build sysdeps-test $(VENV)/.installed
+	$(BIN)/sqmkit plugin check -q $(PLUGINS)
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: sysdeps-build $(VENV)/.installed
