@@ -96,9 +96,6 @@ class DataPack:
             raise DataError(str(self.root / "industry.yaml"), "", "file not found")
         return self._industry
 
-    def industry_id(self) -> str | None:
-        return self._industry.id if self._industry else None
-
     def applies(self, profile: "Profile | None") -> bool:
         """True when this pack's content belongs in ``profile``'s regulation (same industry).
 

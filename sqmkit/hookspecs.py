@@ -15,7 +15,7 @@ done by the core: return everything and the core drops what the client did not s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -187,5 +187,3 @@ def hook_names() -> list[str]:
     return [name for name, obj in inspect.getmembers(module, inspect.isfunction)
             if hasattr(obj, PROJECT + "_spec")]
 
-
-_ = Any

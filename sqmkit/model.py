@@ -57,10 +57,6 @@ class Form:
     footer: str | None
     plugin: str
 
-    @property
-    def slug(self) -> str:
-        return self.id
-
 
 @dataclass
 class Checklist:

@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ProfileError
 from .schema import LANGUAGES, Industry, Text
@@ -186,10 +186,6 @@ class Profile(_Strict):
         for s in _walk_strings(v):
             _safe_string(s)
         return v
-
-    @model_validator(mode="after")
-    def _short(self):
-        return self
 
     # -- derived -----------------------------------------------------------------------------
 

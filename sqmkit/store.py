@@ -15,7 +15,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
@@ -139,5 +139,3 @@ def open_store(path: str | Path, timeout: float = 30) -> Iterator[Store]:
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
-
-_ = Any

@@ -87,8 +87,12 @@ def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlD
     except UnicodeDecodeError as e:
         raise error_cls(str(path), "", f"is not UTF-8 text (byte {e.start})") from None
     try:
-        root = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        loader = _UniqueKeyLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None

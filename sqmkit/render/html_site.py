@@ -5,7 +5,7 @@ Every page links relatively, so the site works from ``file://`` with no network.
 from __future__ import annotations
 
 from ..outputs import RenderContext
-from .environment import Links, core_template_dir
+from .environment import Links
 
 
 def render(ctx: RenderContext) -> None:
@@ -20,5 +20,3 @@ def render(ctx: RenderContext) -> None:
     css = env.get_template("css/content.css").render() + "\n" + env.get_template("css/site.css").render()
     ctx.write_text("assets/site.css", css)
 
-
-_ = core_template_dir

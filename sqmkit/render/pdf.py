@@ -49,7 +49,11 @@ def write_pdf(html: str, base_dir: Path, target: Path, title: str) -> None:
 
 
 def font_settings(ctx: RenderContext) -> dict:
-    font = require_cjk_font(ctx.regulation.all_text())
+    """Font family and footer wording for a printed document. The CJK font and its coverage of
+    every character are checked once per build (handbook and forms PDF share the result)."""
+    font = ctx.options.get("cjk_font")
+    if font is None:
+        font = ctx.options["cjk_font"] = require_cjk_font(ctx.regulation.all_text())
     footer = ctx.env.globals["msg"]["page_footer"]
     before, _, rest = footer.partition("{page}")
     middle, _, after = rest.partition("{pages}")

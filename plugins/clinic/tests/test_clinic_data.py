@@ -3,7 +3,6 @@ switching a module off leaves nothing pointing at the module's clauses."""
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
