@@ -1,12 +1,58 @@
 """sqmkit: tailored service-quality management regulations (服务质量管理制度) for companies.
 
-Plugin authors import :data:`hookimpl` from here::
+This module is the public API: everything a plugin, its tests and an embedding application need,
+and nothing else. A data plugin is one line::
 
-    from sqmkit import hookimpl
+    from sqmkit import DataPack
+
+    plugin = DataPack.for_package(__name__)
+
+and a hook of its own is a ``@hookimpl`` method on a :class:`DataPack` subclass, or a function in
+any module registered as a plugin (see docs/plugins.md).
 """
 
-from .hookspecs import hookimpl
+from .assemble import Issued, assemble
+from .build import BuildResult, build, load
+from .datapack import DataPack
+from .errors import BuildError, DataError, FontError, PluginError, ProfileError, SqmkitError, StoreError
+from .formats import OutputFormat, RenderContext, RenderOptions, RenderState
+from .grades import scale_problems
+from .hookspecs import FAMILY_HOOKS, hookimpl, hookspec
+from .lint import Finding, Report, check_plugin
+from .model import (
+    ArticleNode, BandNode, ChapterNode, Clause, CheckItemNode, ChecklistNode, CheckSectionNode, FieldNode, FormNode,
+    FormSectionNode, ItemNode, Regulation, RevisionEntry,
+)
+from .numbering import Numbering
+from .params import MissingParameter, effective_parameters, lookup
+from .plugins import Manager, get_plugin_manager, installed_plugin_names
+from .profile import Profile, load_profile
+from .readback import assert_handbook_pdf, assert_module_removed, pdf_text
+from .schema import (
+    Article, Band, Chapter, ChapterFile, CheckItem, Checklist, CheckSection, Family, Form, FormField, FormSection,
+    Industry, Item, Module, Text,
+)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["hookimpl", "__version__"]
+__all__ = [
+    "__version__",
+    # writing a plugin
+    "hookimpl", "hookspec", "DataPack", "FAMILY_HOOKS", "Family",
+    # what plugins contribute (specs)
+    "Industry", "Module", "Chapter", "ChapterFile", "Article", "Item", "Form", "FormSection", "FormField",
+    "Checklist", "CheckSection", "CheckItem", "Band", "Text",
+    # client profiles and parameters
+    "Profile", "load_profile", "effective_parameters", "lookup", "MissingParameter", "scale_problems",
+    # the assembled regulation (nodes)
+    "Regulation", "Clause", "ChapterNode", "ArticleNode", "ItemNode", "FormNode", "FormSectionNode", "FieldNode",
+    "ChecklistNode", "CheckSectionNode", "CheckItemNode", "BandNode", "RevisionEntry", "Numbering",
+    # output formats
+    "OutputFormat", "RenderContext", "RenderOptions", "RenderState",
+    # running the pipeline
+    "Manager", "get_plugin_manager", "installed_plugin_names", "assemble", "Issued", "load", "build", "BuildResult",
+    # checking plugins and outputs
+    "check_plugin", "Report", "Finding", "pdf_text", "assert_handbook_pdf", "assert_module_removed",
+    # errors
+    "SqmkitError", "DataError", "ProfileError", "PluginError", "BuildError", "FontError", "StoreError",
+]

@@ -7,6 +7,7 @@ never destroys the previous good one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -17,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .assemble import assemble
-from .errors import BuildError, ProfileError
+from .assemble import Issued, assemble
+from .errors import BuildError, PluginError, ProfileError, SqmkitError
+from .formats import OutputFormat, RenderContext, RenderOptions
 from .model import Regulation
 from .numbering import Numbering
-from .outputs import OutputFormat, RenderContext
 from .plugins import Manager, get_plugin_manager
 from .profile import Profile, load_profile
-from .render.environment import make_environment, plain_text
+from .render.environment import make_environment
 from .yamlio import YamlDoc
 
 
@@ -39,50 +40,24 @@ class BuildResult:
         return self.out_dir / rel
 
 
-def output_formats(mgr: Manager) -> dict[str, OutputFormat]:
-    found: dict[str, tuple[str, OutputFormat]] = {}
-    from .errors import PluginError
-
-    for plugin, formats in mgr.call("register_output_formats"):
-        for f in formats:
-            if not isinstance(f, OutputFormat):
-                raise PluginError(plugin, f"register_output_formats must return OutputFormat objects, not {type(f).__name__}")
-            if f.name in found:
-                raise PluginError(plugin, f"output format {f.name!r} is already registered by plugin {found[f.name][0]!r}")
-            found[f.name] = (plugin, f)
-    return {name: f for name, (_, f) in sorted(found.items(), key=lambda kv: (kv[1][1].order, kv[0]))}
-
-
-def load(profile_path: str | Path, mgr: Manager | None = None) -> tuple[Manager, Profile, YamlDoc, Regulation]:
-    """Read a profile and assemble its regulation (no output)."""
+def load(profile_path: str | Path, mgr: Manager | None = None,
+         store_path: str | Path | None = None) -> tuple[Manager, Profile, YamlDoc, Regulation]:
+    """Read a profile and assemble its regulation (no output); the versions issued in the store
+    at ``store_path`` join the revision log."""
     profile, doc = load_profile(profile_path)
     mgr = mgr or get_plugin_manager()
-    return mgr, profile, doc, assemble(mgr, profile, doc)
+    return mgr, profile, doc, assemble(mgr, profile, doc, issued_versions(store_path, profile.id))
 
 
-def snapshot(reg: Regulation) -> dict[str, str]:
-    """Clause id → plain text, the basis of version diffs."""
-    num = Numbering.of(reg)
-    out: dict[str, str] = {}
+def issued_versions(store_path: str | Path | None, client_id: str) -> list[Issued]:
+    """The versions of ``client_id`` issued in the store (none without a store)."""
+    if store_path is None:
+        return []
+    from .store import open_store
 
-    def walk(items):
-        for it in items:
-            out[it.id] = plain_text(it.text, num, reg)
-            walk(it.items)
-
-    for ch in reg.chapters:
-        out[ch.id] = ch.title
-        for a in ch.articles:
-            head = " ".join(x for x in [a.title or "", plain_text(a.text, num, reg)] if x)
-            out[a.id] = head
-            if a.block:
-                out[a.id + "#block"] = json.dumps(a.block, ensure_ascii=False, sort_keys=True)
-            walk(a.items)
-    for f in reg.forms:
-        out[f.id] = f.title + " " + json.dumps(f.sections, ensure_ascii=False, sort_keys=True)
-    for c in reg.checklists:
-        out[c.id] = c.title + " " + json.dumps(c.sections, ensure_ascii=False, sort_keys=True)
-    return out
+    with open_store(store_path) as store:
+        rows = store.versions(client_id)
+    return [Issued(r["version"], dt.date.fromisoformat(r["date"]), r["description"]) for r in rows]
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -121,16 +96,10 @@ def build(
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     progress("reading the profile and assembling the regulation")
-    mgr, profile, doc, reg = load(profile_path, mgr)
-    if store_path is not None:
-        from .store import open_store
-
-        with open_store(store_path) as store:
-            issued = store.versions(profile.id)
-        _merge_revisions(reg, issued)
+    mgr, profile, doc, reg = load(profile_path, mgr, store_path)
     timings["assemble"] = time.perf_counter() - t0
 
-    available = output_formats(mgr)
+    available = mgr.output_formats()
     chosen = list(available) if not formats else formats
     unknown = [f for f in chosen if f not in available]
     if unknown:
@@ -139,14 +108,15 @@ def build(
 
     numbering = Numbering.of(reg)
     user_templates = Path(templates) if templates else profile.template_dir()
-    env = make_environment(mgr, reg, numbering, user_templates)
+    folders = ([user_templates] if user_templates else []) + mgr.template_dirs(profile)
+    env = make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile))
 
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     target = out_root / profile.id
     staging = Path(tempfile.mkdtemp(prefix=f".{profile.id}.staging-", dir=out_root))
     try:
-        options = {}
+        options = RenderOptions()
         logo = profile.logo_path()
         if logo is not None:
             if not logo.is_file():
@@ -155,16 +125,16 @@ def build(
             rel = f"assets/logo{logo.suffix.lower()}"
             (staging / "assets").mkdir(parents=True, exist_ok=True)
             shutil.copyfile(logo, staging / rel)
-            options["logo"] = rel
+            options.logo = rel
         ctx = RenderContext(reg, staging, env, numbering, progress, options)
         for name in chosen:
             t = time.perf_counter()
-            available[name].render(ctx)
+            _render(mgr, available[name], ctx)
             timings[name] = time.perf_counter() - t
         files = _hash_tree(staging)
         manifest = {
             "client": profile.id,
-            "document": {"number": reg.document["number"], "version": reg.document["version"]},
+            "document": {"number": reg.document.number, "version": reg.document.version},
             "formats": chosen,
             "files": files,
         }
@@ -182,12 +152,15 @@ def build(
     return result
 
 
-def _merge_revisions(reg: Regulation, issued: list[dict]) -> None:
-    seen = {(r["version"]) for r in reg.revisions}
-    for v in issued:
-        if v["version"] not in seen:
-            reg.revisions.append({"version": v["version"], "date": v["date"], "description": v["description"]})
-    reg.revisions.sort(key=lambda r: (str(r["date"]), r["version"]))
+def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext) -> None:
+    """Run one format; a fault in a plugin's format names the plugin."""
+    try:
+        fmt.render(ctx)
+    except SqmkitError:
+        raise
+    except (Exception, SystemExit) as exc:
+        plugin = mgr.format_plugin(fmt.name) or "?"
+        raise PluginError(plugin, f"output format {fmt.name!r} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _record(store_path, profile: Profile, reg: Regulation, result: BuildResult, formats: list[str]) -> None:
@@ -197,7 +170,7 @@ def _record(store_path, profile: Profile, reg: Regulation, result: BuildResult, 
     with open_store(store_path) as store:
         store.save_client(profile.id, profile.model_dump(mode="json"), str(profile.source) if profile.source else None)
         store.add_build({
-            "client": profile.id, "at": now_iso(), "version": reg.document["version"],
+            "client": profile.id, "at": now_iso(), "version": reg.document.version,
             "out_dir": str(result.out_dir), "formats": formats, "manifest_sha256": manifest_hash,
             "files": len(result.files),
         })

@@ -59,7 +59,7 @@ from .yamlio import _UNION_TAGS, YamlDoc, format_loc, load_yaml
 ERROR, WARNING = "error", "warning"
 
 #: the data folders of a plugin package and the model of each file in them
-DATA_DIRS: dict[str, type[BaseModel]] = {"rules": schema.Chapter, "forms": schema.Form, "checklists": schema.Checklist}
+DATA_DIRS: dict[str, type[BaseModel]] = {"rules": schema.ChapterFile, "forms": schema.Form, "checklists": schema.Checklist}
 #: names every text may use (see :mod:`sqmkit.assemble`, the text context)
 TEXT_NAMES = {"company", "org", "params", "doc", "modules", "industry", "ref", "form", "checklist"}
 COMPANY_FIELDS = {"name", "short_name", "address"}

@@ -3,32 +3,51 @@ domain errors turned into one-line messages with exit code 1 (usage errors exit 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .errors import PluginError, SqmkitError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .plugins import Manager
+
 DEFAULT_STORE = "sqmkit-store.json"
 
-_state: dict = {}
+class Session:
+    """The plugin manager of one CLI process, built on first use (so a broken plugin surfaces when
+    a command needs plugins, not at ``--help``)."""
+
+    def __init__(self) -> None:
+        self._mgr: "Manager | None" = None
+        self._error: PluginError | None = None
+
+    def manager(self) -> "Manager":
+        if self._error is not None:
+            raise self._error
+        if self._mgr is None:
+            from .plugins import get_plugin_manager
+
+            self._mgr = get_plugin_manager()
+        return self._mgr
+
+    def use(self, mgr: "Manager | None" = None, error: PluginError | None = None) -> None:
+        """Set the manager (or the error building it raised); ``use()`` forgets both."""
+        self._mgr, self._error = mgr, error
 
 
-def get_manager():
-    """The plugin manager, built once per process (a broken plugin surfaces here, not at --help)."""
-    if "error" in _state:
-        raise _state["error"]
-    if "mgr" not in _state:
-        from .plugins import get_plugin_manager
+#: the current process's session; tests reset it with ``session.use()``
+session = Session()
 
-        _state["mgr"] = get_plugin_manager()
-    return _state["mgr"]
+
+def get_manager() -> "Manager":
+    return session.manager()
 
 
 class SqmkitGroup(click.Group):
@@ -84,7 +103,7 @@ def build(profile, out, formats, templates, store, no_store, quiet):
     result = run_build(profile, out, chosen, mgr=get_manager(), templates=templates,
                        store_path=None if no_store else store, progress=_progress(quiet))
     reg = result.regulation
-    click.echo(f"built {reg.company['short_name']} {reg.title} ({reg.document['number']} {reg.document['version']}): "
+    click.echo(f"built {reg.company.short_name} {reg.title} ({reg.document.number} {reg.document.version}): "
                f"{len(reg.chapters)} chapters, {len(reg.forms)} forms, {len(reg.checklists)} checklists, "
                f"{len(result.files)} files in {result.out_dir} ({result.timings['total']:.1f}s)")
 
@@ -105,9 +124,7 @@ def check(profile):
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def industries(as_json):
     """List the industries the installed plugins provide, with their modules."""
-    from .assemble import find_industries
-
-    found = find_industries(get_manager())
+    found = get_manager().industries()
     rows = [{"id": ind.id, "name": ind.name.get("zh-CN"), "name_en": ind.name.get("en"), "plugin": plugin,
              "modules": [{"id": m.id, "name": m.name.get("zh-CN")} for m in ind.modules]}
             for ind_id, (plugin, ind) in sorted(found.items())]
@@ -134,8 +151,9 @@ def plugins():
 @store_option
 def issue(profile, description, store):
     """Issue the profile's document version: record it, with a text snapshot, in the store."""
-    from .build import load, snapshot
+    from .build import load
     from .store import open_store
+    from .versions import snapshot
 
     _, prof, _, reg = load(profile, get_manager())
     with open_store(store) as st:
@@ -150,31 +168,26 @@ def issue(profile, description, store):
 @store_option
 def diff(profile, store):
     """Show what changed in the regulation text since the last issued version."""
-    from .build import load, snapshot
+    from .build import load
     from .store import open_store
+    from .versions import diff as diff_snapshots, snapshot
 
     _, prof, _, reg = load(profile, get_manager())
     with open_store(store) as st:
         versions = st.versions(prof.id)
     if not versions:
         raise click.ClickException(f"no version of {prof.id!r} has been issued yet (use: sqmkit issue {profile} -m …)")
-    old, new = versions[-1]["snapshot"], snapshot(reg)
-    changed = 0
-    for key in sorted(set(old) | set(new)):
-        a, b = old.get(key), new.get(key)
-        if a == b:
-            continue
-        changed += 1
-        if a is None:
-            click.echo(click.style(f"+ {key}: {b}", fg="green"))
-        elif b is None:
-            click.echo(click.style(f"- {key}: {a}", fg="red"))
+    changes = diff_snapshots(versions[-1]["snapshot"], snapshot(reg))
+    for change in changes:
+        if change.old is None:
+            click.echo(click.style(f"+ {change.key}: {change.new}", fg="green"))
+        elif change.new is None:
+            click.echo(click.style(f"- {change.key}: {change.old}", fg="red"))
         else:
-            click.echo(f"~ {key}")
-            for line in difflib.ndiff([a], [b]):
-                if line[:1] in "+-?":
-                    click.echo("    " + line)
-    click.echo(f"{changed} clause(s) changed since version {versions[-1]['version']}")
+            click.echo(f"~ {change.key}")
+            for line in change.detail():
+                click.echo("    " + line)
+    click.echo(f"{len(changes)} clause(s) changed since version {versions[-1]['version']}")
 
 
 @cli.group()
@@ -189,37 +202,20 @@ def results():
 def results_import(result_file, profile, store):
     """Re-score an exported checklist result against the profile's checklist and store it."""
     from .build import load
-    from .render.checklists import checklist_data
-    from .scoring import AnswerError, score
+    from .errors import DataError
+    from .inspections import read_result
     from .store import now_iso, open_store
 
     try:
-        data = json.loads(Path(result_file).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{result_file}: not a JSON result file ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != "sqmkit-inspection/1":
-        raise click.ClickException(f"{result_file}: format: expected 'sqmkit-inspection/1'")
-    _, prof, _, reg = load(profile, get_manager())
-    if data.get("client") != prof.id:
-        raise click.ClickException(f"{result_file}: client: {data.get('client')!r} is not this profile's client {prof.id!r}")
-    try:
-        checklist = reg.checklist(data.get("checklist"))
-    except StopIteration:
-        raise click.ClickException(f"{result_file}: checklist: {data.get('checklist')!r} is not in this client's regulation") from None
-    spec = checklist_data(reg, checklist)
-    if not isinstance(data.get("answers"), dict):
-        raise click.ClickException(f"{result_file}: answers: expected an object of item id → answer")
-    try:
-        s = score(spec, data["answers"])
-    except AnswerError as exc:
-        raise click.ClickException(f"{result_file}: answers: {exc}") from None
+        text = Path(result_file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(result_file, "", "not a JSON result file (not UTF-8 text)") from None
+    _, _, _, reg = load(profile, get_manager())
+    result = read_result(result_file, text, reg, now_iso())
     with open_store(store) as st:
-        st.add_inspection({"client": prof.id, "checklist": checklist.id, "imported_at": now_iso(),
-                           "build": data.get("build"), "current_build": spec["build"],
-                           "fields": data.get("fields") or {}, "answers": data["answers"],
-                           "total": s.total, "grade": s.grade, "veto_failed": s.veto_failed})
-    stale = "" if data.get("build") == spec["build"] else " (note: recorded on a different checklist version)"
-    click.echo(f"stored: {checklist.title} total {s.total} grade {s.grade}{stale}")
+        st.add_inspection(result.record)
+    stale = " (note: recorded on a different checklist version)" if result.stale else ""
+    click.echo(f"stored: {result.checklist.title} total {result.score.total} grade {result.score.grade}{stale}")
 
 
 @results.command("list")
@@ -243,10 +239,10 @@ cli.add_command(_plugin_group)
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        get_manager().call("register_commands", cli=cli)
+        get_manager().add_commands(cli)
     except PluginError as exc:
         # keep the CLI usable (--help, the message itself); commands needing plugins re-raise it
-        _state["error"] = exc
+        session.use(error=exc)
     cli.main(args=argv, prog_name="sqmkit")
 
 

@@ -1,27 +1,28 @@
-"""Loading a plugin's rules, forms and checklists from YAML data files.
+"""A data plugin: rules, forms and checklists kept as YAML files, and the object that plugs them in.
 
 A plugin package keeps its content as data::
 
     sqmkit_<name>/
-        industry.yaml          # one Industry (omit it in a plugin that only adds content)
-        rules/*.yaml           # one Chapter per file
+        __init__.py            # plugin = DataPack.for_package(__name__)
+        industry.yaml          # one Industry (omit it in a plugin that adds content to every industry)
+        rules/*.yaml           # one chapter per file, with the family it belongs to
         forms/*.yaml           # one Form per file
         checklists/*.yaml      # one Checklist per file
-        templates/             # optional template overrides
+        templates/             # optional template overrides, found by convention
+        examples/*.yaml        # demo client profiles
 
-and its hook implementations hand the loaded objects to the core::
+The :class:`DataPack` *is* the plugin: the entry point names it
+(``courier = "sqmkit_courier:plugin"``) and it implements every content hook itself, so leaving a
+hook out cannot drop content. A plugin that needs a hook of its own subclasses it::
 
-    from sqmkit import hookimpl
-    from sqmkit.datapack import DataPack
+    class ClinicPack(DataPack):
+        @hookimpl
+        def validate_profile(self, profile, industry): ...
 
-    pack = DataPack.for_package(__name__)
+    plugin = ClinicPack.for_package(__name__)
 
-    @hookimpl
-    def register_service_standards(profile):
-        return pack.chapters("standards", profile)
-
-Files are read once and in sorted order, so output is deterministic. A malformed file raises a
-:class:`~sqmkit.errors.DataError` naming the file, the field path and the line.
+Files are read once, in sorted order, so output is deterministic. A malformed file raises a
+``DataError`` naming the file, the field path and the line.
 """
 
 from __future__ import annotations
@@ -33,17 +34,21 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError
-from .schema import Chapter, Checklist, Form, Industry
+from .hookspecs import hookimpl
+from .schema import Chapter, ChapterFile, Checklist, Family, Form, Industry
 from .yamlio import YamlDoc, load_yaml, validation_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from .profile import Profile
 
 M = TypeVar("M", bound=BaseModel)
 
+#: the data folders of a pack and the model of each file in them
+DATA_DIRS: dict[str, type[BaseModel]] = {"rules": ChapterFile, "forms": Form, "checklists": Checklist}
+
 
 def parse_model(doc: YamlDoc, model: type[M]) -> M:
+    """Validate a parsed YAML document as ``model``, or raise a located :class:`DataError`."""
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -51,79 +56,131 @@ def parse_model(doc: YamlDoc, model: type[M]) -> M:
 
 
 class DataPack:
-    """The data files of one plugin package, read lazily and cached."""
+    """The data files of one plugin package, read lazily and cached, and the hooks that hand
+    them to the core."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, *, version: str | None = None):
         self.root = Path(root)
+        self.__version__ = version
 
     @classmethod
     def for_package(cls, package: str) -> "DataPack":
-        """The data pack inside an importable package (pass ``__name__`` from the plugin)."""
-        return cls(Path(str(importlib.resources.files(package))))
+        """The pack inside an importable package: ``DataPack.for_package(__name__)``."""
+        import sys
 
-    def _files(self, sub: str) -> list[Path]:
+        root = Path(str(importlib.resources.files(package)))
+        return cls(root, version=getattr(sys.modules.get(package), "__version__", None))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.root)!r})"
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def files(self, sub: str) -> list[Path]:
+        """The YAML files of one data folder (``rules``, ``forms``, ``checklists``), sorted."""
         folder = self.root / sub
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
     def _load_all(self, sub: str, model: type[M]) -> list[tuple[Path, M]]:
-        return [(p, parse_model(load_yaml(p), model)) for p in self._files(sub)]
+        return [(p, parse_model(load_yaml(p), model)) for p in self.files(sub)]
 
     @cached_property
-    def _industry(self) -> Industry | None:
+    def industry_spec(self) -> Industry | None:
+        """The pack's ``industry.yaml``, or ``None`` for a pack that adds to every industry."""
         path = self.root / "industry.yaml"
         if not path.exists():
             return None
         return parse_model(load_yaml(path), Industry)
 
     @cached_property
-    def _chapters(self) -> list[tuple[Path, Chapter]]:
-        return self._load_all("rules", Chapter)
+    def chapter_files(self) -> list[tuple[Path, ChapterFile]]:
+        return self._load_all("rules", ChapterFile)
 
     @cached_property
-    def _forms(self) -> list[tuple[Path, Form]]:
+    def form_files(self) -> list[tuple[Path, Form]]:
         return self._load_all("forms", Form)
 
     @cached_property
-    def _checklists(self) -> list[tuple[Path, Checklist]]:
+    def checklist_files(self) -> list[tuple[Path, Checklist]]:
         return self._load_all("checklists", Checklist)
 
-    # -- what hooks return -----------------------------------------------------------------
+    def sources(self) -> dict[str, Path]:
+        """Which file each chapter, form and checklist id came from."""
+        out: dict[str, Path] = {}
+        for path, chapter in self.chapter_files:
+            out[chapter.id] = path
+        for path, form in self.form_files:
+            out[form.id] = path
+        for path, checklist in self.checklist_files:
+            out[checklist.id] = path
+        return out
 
-    def industry(self) -> Industry:
-        if self._industry is None:
-            raise DataError(str(self.root / "industry.yaml"), "", "file not found")
-        return self._industry
+    # -- what the hooks return ------------------------------------------------------------------
 
     def applies(self, profile: "Profile | None") -> bool:
         """True when this pack's content belongs in ``profile``'s regulation (same industry).
-
         A pack without an ``industry.yaml`` contributes to every industry."""
-        if profile is None or self._industry is None:
-            return True
-        return profile.industry == self._industry.id
+        industry = self.industry_spec
+        return profile is None or industry is None or profile.industry == industry.id
 
-    def chapters(self, family: str, profile: "Profile | None" = None) -> list[Chapter]:
-        """The pack's chapters of one family (``standards``, ``controls`` …) for ``profile``."""
+    def chapters(self, family: Family, profile: "Profile | None" = None) -> list[Chapter]:
+        """The pack's chapters of one family for ``profile``."""
         if not self.applies(profile):
             return []
-        return [c for _, c in self._chapters if c.family == family]
+        return [c.chapter() for _, c in self.chapter_files if c.family == family]
 
     def forms(self, profile: "Profile | None" = None) -> list[Form]:
-        return [f for _, f in self._forms] if self.applies(profile) else []
+        return [f for _, f in self.form_files] if self.applies(profile) else []
 
     def checklists(self, profile: "Profile | None" = None) -> list[Checklist]:
-        return [c for _, c in self._checklists] if self.applies(profile) else []
+        return [c for _, c in self.checklist_files] if self.applies(profile) else []
 
     def template_dir(self) -> Path | None:
+        """The package's ``templates/`` folder, when there is one."""
         folder = self.root / "templates"
         return folder if folder.is_dir() else None
 
-    def sources(self) -> dict[str, Path]:
-        """Which file each chapter, form and checklist id came from (for the checker)."""
-        out: dict[str, Path] = {}
-        for items in (self._chapters, self._forms, self._checklists):
-            for path, obj in items:
-                out[obj.id] = path
-        return out
+    # -- the hooks ------------------------------------------------------------------------------
+
+    @hookimpl
+    def register_industries(self) -> list[Industry]:
+        return [self.industry_spec] if self.industry_spec is not None else []
+
+    @hookimpl
+    def register_general_provisions(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("general", profile)
+
+    @hookimpl
+    def register_service_standards(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("standards", profile)
+
+    @hookimpl
+    def register_controls(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("controls", profile)
+
+    @hookimpl
+    def register_improvement_cycle(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("improvement", profile)
+
+    @hookimpl
+    def register_incentives(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("incentives", profile)
+
+    @hookimpl
+    def register_supplementary_provisions(self, profile: "Profile") -> list[Chapter]:
+        return self.chapters("supplementary", profile)
+
+    @hookimpl
+    def register_forms(self, profile: "Profile") -> list[Form]:
+        return self.forms(profile)
+
+    @hookimpl
+    def register_checklists(self, profile: "Profile") -> list[Checklist]:
+        return self.checklists(profile)
+
+    @hookimpl
+    def register_template_dirs(self, profile: "Profile") -> list[Path]:
+        folder = self.template_dir()
+        return [folder] if folder is not None and self.applies(profile) else []

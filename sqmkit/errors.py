@@ -1,4 +1,9 @@
-"""Domain errors. The core raises these; only the CLI turns them into messages and exit codes."""
+"""Domain errors. The core raises these; only the CLI turns them into messages and exit codes.
+
+Every error carries structured fields (file, line, field path, plugin, hook, ids), so code that
+handles one — the plugin linter, a test, an embedding application — reads those fields and never
+parses the message.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +34,16 @@ class ProfileError(DataError):
 
 
 class PluginError(SqmkitError):
-    """An installed plugin failed to load, raised inside a hook, or contributed something invalid."""
+    """An installed plugin failed to load, raised inside a hook, or contributed something invalid.
 
-    def __init__(self, plugin: str, problem: str):
-        self.plugin, self.problem = plugin, problem
+    ``plugin`` names the plugin, ``problem`` says what is wrong; ``hook`` is the hook involved
+    (when there is one) and ``ids`` the clause, form or checklist ids the problem is about, the
+    first being the one that is wrong (e.g. the clause holding a dangling reference, then the
+    reference's target).
+    """
+
+    def __init__(self, plugin: str, problem: str, *, hook: str | None = None, ids: tuple[str, ...] = ()):
+        self.plugin, self.problem, self.hook, self.ids = plugin, problem, hook, tuple(ids)
         super().__init__(f"plugin {plugin!r}: {problem}")
 
 

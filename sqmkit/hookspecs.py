@@ -6,11 +6,21 @@ breaking plugins. Unless a docstring says otherwise, every implementation is cal
 results are combined in plugin order (sorted by plugin name, the built-in ``sqmkit.default``
 plugin last); ``None`` or an empty list means "nothing to add".
 
-Content hooks receive ``profile``, the validated :class:`sqmkit.profile.Profile` of the client
-being built. A plugin that belongs to one industry returns nothing unless
-``profile.industry`` is its own (:meth:`sqmkit.datapack.DataPack.chapters` does this for you).
-Module filtering (``module:`` on chapters, articles, items, forms, checklists and check items) is
-done by the core: return everything and the core drops what the client did not switch on.
+Content hooks receive ``profile``, the validated :class:`sqmkit.Profile` of the client being
+built. A plugin that belongs to one industry returns nothing unless ``profile.industry`` is its
+own (a :class:`sqmkit.DataPack` does this for you). Module filtering (``module:`` on chapters,
+articles, items, forms, checklists and check items) is done by the core: return everything and
+the core drops what the client did not switch on.
+
+The hook a chapter comes back from states its family: a chapter returned by
+``register_controls`` is a controls chapter. A data plugin does not write these hooks at all:
+its :class:`sqmkit.DataPack` implements every content hook and hands each ``rules/*.yaml`` file to
+the hook its ``family:`` names.
+
+Ordering: implementations run in plugin order; ``@hookimpl(tryfirst=True)`` moves one to the
+front and ``trylast=True`` to the back (pluggy's meaning). Wrappers (``wrapper=True``,
+``hookwrapper=True``) are refused at registration: sqmkit calls every implementation on its own,
+so that each contribution is attributed to its plugin.
 """
 
 from __future__ import annotations
@@ -25,11 +35,20 @@ if TYPE_CHECKING:  # pragma: no cover
     import click
     import jinja2
 
-    from .outputs import OutputFormat
+    from .formats import OutputFormat
     from .profile import Profile
-    from .schema import Chapter, Checklist, Form, Industry
+    from .schema import Chapter, Checklist, Family, Form, Industry
 
 PROJECT = "sqmkit"
+#: the content hook of each family, in the order the families are printed
+FAMILY_HOOKS: "dict[Family, str]" = {
+    "general": "register_general_provisions",
+    "standards": "register_service_standards",
+    "controls": "register_controls",
+    "improvement": "register_improvement_cycle",
+    "incentives": "register_incentives",
+    "supplementary": "register_supplementary_provisions",
+}
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
@@ -44,7 +63,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def register_industries() -> "list[Industry]":
     """Declare the industries this plugin adds.
 
-    Returns a list of :class:`sqmkit.schema.Industry`: id, names, optional modules, parameter
+    Returns a list of :class:`sqmkit.Industry`: id, names, optional modules, parameter
     defaults, default departments and roles. Results from all plugins are concatenated; two
     plugins declaring the same industry id is an error naming both.
     """
@@ -59,9 +78,9 @@ def register_industries() -> "list[Industry]":
 def register_general_provisions(profile: "Profile") -> "list[Chapter]":
     """Contribute articles to the general provisions (总则).
 
-    Returns chapters with ``family: general``. All of them, from every plugin, are merged into
-    one 总则 chapter, their articles sorted by ``order`` (ties keep plugin order). The built-in
-    default plugin contributes the purpose and basis articles.
+    Returns a list of :class:`sqmkit.Chapter` (no title needed). All of them, from every plugin,
+    are merged into one 总则 chapter, their articles sorted by ``order`` (ties keep plugin order).
+    The built-in default plugin contributes the purpose and basis articles.
     """
 
 
@@ -69,7 +88,8 @@ def register_general_provisions(profile: "Profile") -> "list[Chapter]":
 def register_service_standards(profile: "Profile") -> "list[Chapter]":
     """Contribute service standards (服务质量规范): per role, conduct, phrases, thresholds.
 
-    Returns chapters with ``family: standards``, ordered by ``order`` then plugin order.
+    Returns a list of :class:`sqmkit.Chapter`, each with a title; all plugins' chapters are
+    printed ordered by ``order``, then plugin order.
     """
 
 
@@ -78,7 +98,9 @@ def register_controls(profile: "Profile") -> "list[Chapter]":
     """Contribute service quality controls (服务质量控制): policy, organization and duties,
     inspections, grading, KPIs, complaint handling, process controls.
 
-    Returns chapters with ``family: controls``, ordered by ``order`` then plugin order.
+    Returns a list of :class:`sqmkit.Chapter`, each with a title, ordered like the service
+    standards. A cross-industry plugin (say, personal-information protection) adds one controls
+    chapter to every industry with this hook alone.
     """
 
 
@@ -87,7 +109,8 @@ def register_improvement_cycle(profile: "Profile") -> "list[Chapter]":
     """Contribute the continuous-improvement cycle (持续改进): surveys, audits, reviews,
     meetings, training, corrective actions, publicity.
 
-    Returns chapters with ``family: improvement``, ordered by ``order`` then plugin order.
+    Returns a list of :class:`sqmkit.Chapter`, each with a title, ordered like the service
+    standards.
     """
 
 
@@ -95,7 +118,8 @@ def register_improvement_cycle(profile: "Profile") -> "list[Chapter]":
 def register_incentives(profile: "Profile") -> "list[Chapter]":
     """Contribute reward and penalty rules (奖惩), usually as ``incentives`` blocks linked to grades.
 
-    Returns chapters with ``family: incentives``, ordered by ``order`` then plugin order.
+    Returns a list of :class:`sqmkit.Chapter`, each with a title, ordered like the service
+    standards.
     """
 
 
@@ -103,8 +127,8 @@ def register_incentives(profile: "Profile") -> "list[Chapter]":
 def register_supplementary_provisions(profile: "Profile") -> "list[Chapter]":
     """Contribute articles to the supplementary provisions (附则).
 
-    Returns chapters with ``family: supplementary``; like the general provisions, they are merged
-    into one 附则 chapter sorted by article ``order``.
+    Returns a list of :class:`sqmkit.Chapter` (no title needed); like the general provisions,
+    they are merged into one 附则 chapter sorted by article ``order``.
     """
 
 
@@ -127,11 +151,12 @@ def register_checklists(profile: "Profile") -> "list[Checklist]":
 
 @hookspec
 def validate_profile(profile: "Profile", industry: "Industry") -> "list[tuple[str, str]]":
-    """Check a profile beyond the schema, e.g. that grade bands descend or targets are sane.
+    """Check a profile beyond the schema and the core's own checks, e.g. that weights add up.
 
-    Called after the core's own checks. Returns a list of ``(field_path, problem)`` pairs
-    (``("parameters.grading.courier[1].min", "must be below the band above")``); the first
-    problem found stops the build with an error naming the profile file and that field.
+    The core already checks modules, parameter names and types, and every grade scale (bands
+    descend, unique grades, 0–100, lowest at 0): do not repeat that here. Returns a list of
+    ``(field_path, problem)`` pairs (``("parameters.assessment", "weights must add up to 100")``);
+    the first problem found stops the build with an error naming the profile file and that field.
     """
 
 
@@ -141,12 +166,13 @@ def validate_profile(profile: "Profile", industry: "Industry") -> "list[tuple[st
 
 
 @hookspec
-def register_template_dirs() -> "list[Path]":
-    """Folders of Jinja templates that override or add to the core templates.
+def register_template_dirs(profile: "Profile") -> "list[Path]":
+    """Folders of Jinja templates that override or add to the core templates, for ``profile``.
 
     Search order is: the user's ``--templates`` folder (or the profile's), then plugin folders in
     plugin order, then the core. Any template can still reach the original with the ``core:``
-    prefix, e.g. ``{% extends "core:handbook/cover.html" %}``.
+    prefix, e.g. ``{% extends "core:handbook/cover.html" %}``. A :class:`sqmkit.DataPack` returns
+    its package's ``templates/`` folder, when it has one, for clients of its own industry.
     """
 
 
@@ -160,7 +186,7 @@ def prepare_jinja_env(env: "jinja2.Environment", profile: "Profile") -> None:
 def register_output_formats() -> "list[OutputFormat]":
     """Add output formats selectable with ``sqmkit build --format NAME``.
 
-    Returns :class:`sqmkit.outputs.OutputFormat` objects (a name, a description and a
+    Returns :class:`sqmkit.OutputFormat` objects (a name, a description and a
     ``render(context)`` callable that writes files into ``context.out_dir``). The core's own
     formats (``html``, ``pdf``, ``forms``, ``checklists``) are registered the same way by the
     default plugin. Two formats with one name is an error naming both plugins.

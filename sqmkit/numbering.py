@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .i18n import alpha, messages, roman, zh_numeral
-from .model import Item, Regulation
+from .model import ItemNode, Regulation
 
 
 def item_label(level: int, n: int, lang: str) -> str:
@@ -53,12 +53,12 @@ class Numbering:
                 num._items(article.items, 1, a_label, ci)
         for checklist in reg.checklists:
             for si, section in enumerate(checklist.sections, 1):
-                num.label[section["id"]] = f"{si}"
-                for ii, item in enumerate(section["items"], 1):
-                    num.check_label[item["id"]] = f"{si}.{ii}"
+                num.label[section.id] = f"{si}"
+                for ii, item in enumerate(section.items, 1):
+                    num.check_label[item.id] = f"{si}.{ii}"
         return num
 
-    def _items(self, items: list[Item], level: int, parent_ref: str, ci: int) -> None:
+    def _items(self, items: list[ItemNode], level: int, parent_ref: str, ci: int) -> None:
         for i, item in enumerate(items, 1):
             own = item_label(level, i, self.lang)
             self.label[item.id] = own

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ProfileError
-from .schema import LANGUAGES, Industry, Text
+from .grades import find_scales, scale_problems
+from .schema import LANGUAGES, Industry
+from .strings import SafeStr, SafeText, SafeTree
 from .yamlio import YamlDoc, format_loc, load_yaml, validation_error
 
 #: A client id is used as a folder name and a store key, so it is a strict slug: no dots, no slashes.
@@ -27,26 +28,14 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
 
-def _safe_string(value: str, what: str = "text") -> str:
-    """Refuse control characters (they could smuggle markup markers) and over-long strings."""
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\n\t":
-            raise ValueError(f"contains a control character U+{ord(ch):04X}")
-    if len(value) > 2000:
-        raise ValueError(f"{what} is longer than 2000 characters")
+def _org_key(value: str) -> str:
+    if not KEY_RE.match(value):
+        raise ValueError(f"{value!r} is not a valid key: use lower-case letters, digits and underscores")
     return value
 
 
-def _walk_strings(value: Any):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk_strings(k)
-            yield from _walk_strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _walk_strings(v)
+#: a department or role key (``operations``, ``quality_lead``)
+OrgKey = Annotated[SafeStr, AfterValidator(_org_key)]
 
 
 class _Strict(BaseModel):
@@ -54,79 +43,53 @@ class _Strict(BaseModel):
 
 
 class Company(_Strict):
-    name: str = Field(min_length=1, max_length=200)
-    short_name: str = Field(min_length=1, max_length=60)
-    address: str | None = None
-
-    @field_validator("name", "short_name", "address")
-    @classmethod
-    def _safe(cls, v):
-        return _safe_string(v) if v is not None else v
+    name: SafeStr = Field(min_length=1, max_length=200)
+    short_name: SafeStr = Field(min_length=1, max_length=60)
+    address: SafeStr | None = None
 
 
 class Organization(_Strict):
-    departments: dict[str, Text] = Field(default_factory=dict)
-    roles: dict[str, Text] = Field(default_factory=dict)
-
-    @field_validator("departments", "roles")
-    @classmethod
-    def _keys(cls, v):
-        for key, text in v.items():
-            if not KEY_RE.match(key):
-                raise ValueError(f"{key!r} is not a valid key: use lower-case letters, digits and underscores")
-            for s in text.values():
-                _safe_string(s)
-        return v
+    departments: dict[OrgKey, SafeText] = Field(default_factory=dict)
+    roles: dict[OrgKey, SafeText] = Field(default_factory=dict)
 
 
 class Revision(_Strict):
-    version: str = Field(min_length=1, max_length=20)
+    version: SafeStr = Field(min_length=1, max_length=20)
     date: dt.date
-    description: str = Field(min_length=1, max_length=500)
-
-    @field_validator("version", "description")
-    @classmethod
-    def _safe(cls, v):
-        return _safe_string(v)
+    description: SafeStr = Field(min_length=1, max_length=500)
 
 
 class DocumentControl(_Strict):
-    number: str = Field(min_length=1, max_length=40)
-    version: str = Field(min_length=1, max_length=20)
-    title: str | None = Field(default=None, max_length=100)
-    prepared_by: str = Field(min_length=1, max_length=60)
-    reviewed_by: str = Field(min_length=1, max_length=60)
-    approved_by: str = Field(min_length=1, max_length=60)
+    number: SafeStr = Field(min_length=1, max_length=40)
+    version: SafeStr = Field(min_length=1, max_length=20)
+    title: SafeStr | None = Field(default=None, max_length=100)
+    prepared_by: SafeStr = Field(min_length=1, max_length=60)
+    reviewed_by: SafeStr = Field(min_length=1, max_length=60)
+    approved_by: SafeStr = Field(min_length=1, max_length=60)
     effective_date: dt.date
     controlled_copy: bool = True
-    copy_number: str | None = Field(default=None, max_length=20)
-    holder: str | None = Field(default=None, max_length=60)
-    owner: str | None = Field(default=None, max_length=60)  # the department that interprets the document
+    copy_number: SafeStr | None = Field(default=None, max_length=20)
+    holder: SafeStr | None = Field(default=None, max_length=60)
+    owner: SafeStr | None = Field(default=None, max_length=60)  # the department that interprets the document
     revisions: list[Revision] = Field(default_factory=list)
-
-    @field_validator("number", "version", "title", "prepared_by", "reviewed_by", "approved_by", "copy_number", "holder", "owner")
-    @classmethod
-    def _safe(cls, v):
-        return _safe_string(v) if v is not None else v
 
 
 class Branding(_Strict):
-    logo: str | None = None
-    color: str = "#1f4e79"
+    logo: SafeStr | None = None
+    color: SafeStr = "#1f4e79"
 
     @field_validator("color")
     @classmethod
-    def _color(cls, v):
+    def _color(cls, v: str) -> str:
         if not COLOR_RE.match(v):
             raise ValueError("must be a colour like '#1f4e79'")
         return v
 
     @field_validator("logo")
     @classmethod
-    def _logo(cls, v):
+    def _logo(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        _safe_string(v)
         if not v.lower().endswith(LOGO_SUFFIXES):
             raise ValueError(f"the logo must be one of {', '.join(LOGO_SUFFIXES)}")
         return v
@@ -135,16 +98,16 @@ class Branding(_Strict):
 class Profile(_Strict):
     """One client: who they are, which industry and modules, their organization and parameters."""
 
-    id: str
+    id: SafeStr
     company: Company
-    industry: str
-    modules: list[str] = Field(default_factory=list)
-    language: str = "zh-CN"
+    industry: SafeStr
+    modules: list[SafeStr] = Field(default_factory=list)
+    language: SafeStr = "zh-CN"
     organization: Organization = Field(default_factory=Organization)
-    parameters: dict[str, Any] = Field(default_factory=dict)
+    parameters: SafeTree = Field(default_factory=dict)
     document: DocumentControl
     branding: Branding = Field(default_factory=Branding)
-    templates: str | None = None  # a folder of template overrides, relative to the profile
+    templates: SafeStr | None = None  # a folder of template overrides, relative to the profile
 
     #: where the profile was read from (set by :func:`load_profile`); not part of the YAML
     source: Path | None = Field(default=None, exclude=True)
@@ -180,12 +143,6 @@ class Profile(_Strict):
             raise ValueError(f"unknown language {v!r}; use one of {', '.join(LANGUAGES)}")
         return v
 
-    @field_validator("parameters")
-    @classmethod
-    def _params(cls, v):
-        for s in _walk_strings(v):
-            _safe_string(s)
-        return v
 
     # -- derived -----------------------------------------------------------------------------
 
@@ -266,17 +223,6 @@ def _check_value(default: Any, value: Any, loc: list, problems: list):
                 _check_value(proto, v, loc + [i], problems)
 
 
-def merge_parameters(defaults: dict, overrides: dict) -> dict:
-    """Deep-merge profile parameters over industry defaults (lists are replaced whole)."""
-    out = dict(defaults)
-    for k, v in overrides.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = merge_parameters(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
 def check_against_industry(profile: Profile, industry: Industry, doc: YamlDoc | None) -> None:
     """Modules must exist in the industry; parameters must be declared and of the declared type."""
     file = str(doc.path) if doc else "<profile>"
@@ -291,6 +237,8 @@ def check_against_industry(profile: Profile, industry: Industry, doc: YamlDoc | 
                       f"known modules: {', '.join(known) or 'none'}")
     problems: list = []
     _check_value(industry.parameters, profile.parameters, ["parameters"], problems)
+    for loc, bands in find_scales(profile.parameters, ("parameters",)):
+        problems += [(list(loc + sub), problem) for sub, problem in scale_problems(bands)]
     if problems:
         loc, problem = problems[0]
         raise err(loc, problem)

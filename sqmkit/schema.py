@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from .grades import check_scale, check_scales_in
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Languages a text may carry. zh-CN is required; English is addable without restructuring.
 LANGUAGES = ("zh-CN", "en")
@@ -27,8 +28,9 @@ SEGMENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}$")
 #: A full dotted id such as ``courier.standards.conduct.no-private-fees``.
 DOTTED_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}(\.[a-z][a-z0-9-]{0,47}){0,7}$")
 
-#: The parts of a handbook, in the order they are printed.
-FAMILIES = ("general", "standards", "controls", "improvement", "incentives", "supplementary")
+#: The parts of a handbook: the three families the kit is about (standards, controls,
+#: improvement) and the frame around them (总则, 奖惩, 附则). Printed in the order of
+#: :data:`sqmkit.hookspecs.FAMILY_HOOKS`.
 Family = Literal["general", "standards", "controls", "improvement", "incentives", "supplementary"]
 
 
@@ -88,8 +90,10 @@ def _dotted(value: str) -> str:
     return value
 
 
-SegmentId = Annotated[str, Field(description="local id segment")]
-DottedId = Annotated[str, Field(description="full dotted id")]
+#: A local id (``no-private-fees``), validated once here and used by every model.
+SegmentId = Annotated[str, AfterValidator(_segment)]
+#: A full dotted id (``courier.standards.conduct``), validated once here and used by every model.
+DottedId = Annotated[str, AfterValidator(_dotted)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,11 +104,10 @@ DottedId = Annotated[str, Field(description="full dotted id")]
 class Module(_Strict):
     """An optional module of an industry, switched on per client (e.g. cash-on-delivery)."""
 
-    id: str
+    id: SegmentId
     name: Text
     description: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class Industry(_Strict):
@@ -115,7 +118,7 @@ class Industry(_Strict):
     gives default department names and responsible posts (by key), which a profile overrides.
     """
 
-    id: str
+    id: SegmentId
     name: Text
     description: Text | None = None
     modules: list[Module] = Field(default_factory=list)
@@ -124,7 +127,10 @@ class Industry(_Strict):
     roles: dict[str, Text] = Field(default_factory=dict)
     title: Text | None = None  # the regulation's title, e.g. 快递服务质量管理制度
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
+    @field_validator("parameters")
+    @classmethod
+    def _scales(cls, v: dict[str, Any]) -> dict[str, Any]:
+        return check_scales_in(v)  # every grade scale among the defaults (sqmkit.grades)
 
     @model_validator(mode="after")
     def _unique_modules(self):
@@ -174,14 +180,13 @@ class GradesBlock(_Strict):
 
 
 class Kpi(_Strict):
-    id: str
+    id: SegmentId
     name: Text
     formula: Text
     target: Text
     frequency: Text
     owner: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class KpisBlock(_Strict):
@@ -200,7 +205,7 @@ class IncentiveRule(_Strict):
     ``escalation`` who else is held accountable; ``grade`` links the rule to a grade band.
     """
 
-    id: str
+    id: SegmentId
     kind: Literal["reward", "penalty"]
     trigger: Text
     points: Text | None = None
@@ -209,7 +214,6 @@ class IncentiveRule(_Strict):
     escalation: Text | None = None
     grade: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class IncentivesBlock(_Strict):
@@ -221,13 +225,12 @@ class IncentivesBlock(_Strict):
 class Activity(_Strict):
     """An improvement-cycle activity: what, who owns it, how often, what it produces."""
 
-    id: str
+    id: SegmentId
     name: Text
     owner: Text
     interval: Text
     output: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class ActivitiesBlock(_Strict):
@@ -239,13 +242,12 @@ class ActivitiesBlock(_Strict):
 class Step(_Strict):
     """A step of a procedure (e.g. complaint handling) with owner and time limit."""
 
-    id: str
+    id: SegmentId
     name: Text
     owner: Text
     time_limit: Text | None = None
     escalation: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class StepsBlock(_Strict):
@@ -281,18 +283,17 @@ Block = Annotated[
 class Item(_Strict):
     """A 款/项 of an article. Items nest: 一、 → （一） → 1."""
 
-    id: str
+    id: SegmentId
     text: Text
     module: str | None = None
     items: list["Item"] = Field(default_factory=list)
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class Article(_Strict):
     """A 条: an optional heading, a lead text, items and an optional structured block."""
 
-    id: str
+    id: SegmentId
     title: Text | None = None
     text: Text | None = None
     items: list[Item] = Field(default_factory=list)
@@ -300,8 +301,6 @@ class Article(_Strict):
     after: Text | None = None  # a closing paragraph after items/block
     module: str | None = None
     order: int = 100  # only used where articles from several plugins are merged (总则, 附则)
-
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
     @model_validator(mode="after")
     def _has_content(self):
@@ -313,28 +312,47 @@ class Article(_Strict):
 class Chapter(_Strict):
     """A 章. ``id`` is the full dotted prefix of every clause id inside it.
 
-    ``family`` says which part of the handbook the chapter belongs to. Chapters of the ``general``
-    and ``supplementary`` families are merged into the single 总则 and 附则 chapters, their articles
-    sorted by ``order``. ``module`` limits the chapter to clients that switch that module on.
+    Which part of the handbook a chapter belongs to (its family) is stated once: by the hook that
+    returns it (``register_controls`` → controls), or, in a data pack, by the ``family:`` of its
+    ``rules/*.yaml`` file (:class:`ChapterFile`). Chapters of the general and supplementary
+    families are merged into the single 总则 and 附则 chapters, their articles sorted by ``order``;
+    every other chapter needs a title. ``module`` limits the chapter to clients that switch that
+    module on.
     """
 
-    id: str
-    family: Family
+    id: DottedId
     title: Text | None = None
     order: int = 100
     module: str | None = None
     intro: Text | None = None
     articles: list[Article]
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _dotted(v)))
-
     @model_validator(mode="after")
-    def _title_needed(self):
-        if self.family not in ("general", "supplementary") and self.title is None:
-            raise ValueError(f"a {self.family} chapter needs a title")
+    def _has_articles(self) -> "Chapter":
         if not self.articles:
             raise ValueError("a chapter needs at least one article")
         return self
+
+
+#: families whose chapters are merged into one chapter and need no title of their own
+MERGED_FAMILIES: tuple[Family, ...] = ("general", "supplementary")
+
+
+class ChapterFile(Chapter):
+    """One ``rules/*.yaml`` file of a data pack: a :class:`Chapter` plus the family it belongs to,
+    which decides the hook the pack hands it to."""
+
+    family: Family
+
+    @model_validator(mode="after")
+    def _title_needed(self) -> "ChapterFile":
+        if self.family not in MERGED_FAMILIES and self.title is None:
+            raise ValueError(f"a {self.family} chapter needs a title")
+        return self
+
+    def chapter(self) -> Chapter:
+        """The chapter itself, without the family (the hook states it)."""
+        return Chapter.model_construct(**{name: getattr(self, name) for name in Chapter.model_fields})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,15 +363,13 @@ FieldType = Literal["text", "textarea", "date", "number", "choice", "multichoice
 
 
 class FormField(_Strict):
-    id: str
+    id: SegmentId
     label: Text
     type: FieldType = "text"
     choices: list[Text] = Field(default_factory=list)
     max: int | None = None  # for score fields
     width: Literal[1, 2, 3, 4] = 2  # in quarters of the page (record layout) or relative column width
     hint: Text | None = None
-
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
     @model_validator(mode="after")
     def _choices(self):
@@ -365,11 +381,10 @@ class FormField(_Strict):
 
 
 class FormSection(_Strict):
-    id: str
+    id: SegmentId
     title: Text | None = None
     fields: list[FormField]
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class Form(_Strict):
@@ -380,7 +395,7 @@ class Form(_Strict):
     that require this form; the handbook links them both ways.
     """
 
-    id: str
+    id: DottedId
     title: Text
     code: str | None = None  # a form number suffix, e.g. "F01"; the document number is prefixed
     module: str | None = None
@@ -392,7 +407,6 @@ class Form(_Strict):
     sections: list[FormSection]
     footer: Text | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _dotted(v)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,12 +422,7 @@ class Band(_Strict):
     label: Text | None = None
     consequence: Text | None = None
 
-    @field_validator("min")
-    @classmethod
-    def _range(cls, v):
-        if not 0 <= v <= 100:
-            raise ValueError("min must be a percentage between 0 and 100")
-        return v
+    # a band is checked as part of its scale (sqmkit.grades), where order and uniqueness are seen
 
 
 class CheckItem(_Strict):
@@ -421,7 +430,7 @@ class CheckItem(_Strict):
     takes a score from 0 to ``max``. ``weight`` multiplies the item in the total. A failed
     ``veto`` item (一票否决) forces the checklist's failing grade whatever the total."""
 
-    id: str
+    id: SegmentId
     text: Text
     clauses: list[str] = Field(default_factory=list)
     max: int = 10
@@ -431,7 +440,6 @@ class CheckItem(_Strict):
     method: Text | None = None
     module: str | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
     @field_validator("max")
     @classmethod
@@ -449,11 +457,10 @@ class CheckItem(_Strict):
 
 
 class CheckSection(_Strict):
-    id: str
+    id: SegmentId
     title: Text
     items: list[CheckItem]
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _segment(v)))
 
 
 class Checklist(_Strict):
@@ -464,7 +471,7 @@ class Checklist(_Strict):
     grade a failed veto item forces; it defaults to the lowest band.
     """
 
-    id: str
+    id: DottedId
     title: Text
     code: str | None = None
     module: str | None = None
@@ -474,7 +481,11 @@ class Checklist(_Strict):
     fail_grade: str | None = None
     sections: list[CheckSection]
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _dotted(v)))
+    @field_validator("bands", mode="before")
+    @classmethod
+    def _scale(cls, v: Any) -> Any:
+        return check_scale(v) if isinstance(v, list) else v
+
 
 
 Item.model_rebuild()

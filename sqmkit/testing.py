@@ -35,11 +35,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import pytest
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import BuildResult
-    from .model import Regulation
-    from .plugins import Manager
+    from sqmkit import BuildResult, Clause, Manager, Regulation
 
-__all__ = ["Workspace", "Built", "plugin_pairs", "pdf_text", "assert_handbook_pdf", "assert_module_removed"]
+__all__ = ["Workspace", "Built", "plugin_pairs"]
 
 
 def plugin_pairs(plugins: Iterable[Any]) -> list[tuple[str, Any]]:
@@ -134,24 +132,10 @@ class Built:
     def path(self, rel: str) -> Path:
         return self.result.out_dir / rel
 
-    def clause(self, clause_id: str):
+    def clause(self, clause_id: str) -> "Clause":
         """The chapter, article or item with this id in the built regulation (``KeyError`` if
         it is not there, e.g. switched off)."""
-        def walk(items):
-            for it in items:
-                yield it
-                yield from walk(it.items)
-
-        for ch in self.regulation.chapters:
-            if ch.id == clause_id:
-                return ch
-            for art in ch.articles:
-                if art.id == clause_id:
-                    return art
-                for it in walk(art.items):
-                    if it.id == clause_id:
-                        return it
-        raise KeyError(clause_id)
+        return self.regulation.clause(clause_id)
 
     def read(self, rel: str) -> str:
         return self.path(rel).read_text(encoding="utf-8")
@@ -160,16 +144,14 @@ class Built:
 @pytest.fixture
 def sqmkit_manager() -> Iterable[Callable[..., "Manager"]]:
     """Factory of fresh plugin managers: ``sqmkit_manager(plugin, ..., entry_points=False)``."""
-    from .plugins import get_plugin_manager
+    from sqmkit import get_plugin_manager, installed_plugin_names
 
     made: list[Any] = []
 
     def make(*plugins: Any, entry_points: bool = False, builtin: bool = True) -> "Manager":
         pairs = plugin_pairs(plugins)
         if entry_points:  # an installed plugin is loaded from its entry point: do not register it twice
-            from .plugins import _entry_points
-
-            installed = {ep.name for ep in _entry_points()}
+            installed = set(installed_plugin_names())
             pairs = [(n, p) for n, p in pairs if n not in installed]
         mgr = get_plugin_manager(pairs, load_entry_points=entry_points, builtin=builtin)
         made.append(mgr)
@@ -198,7 +180,7 @@ def sqmkit_build(sqmkit_manager, sqmkit_workspace) -> Callable[..., Built]:
 
     def run(profile: "str | Path | dict", *plugins: Any, formats: Iterable[str] | None = ("html",),
             templates: "str | Path | None" = None, store: bool = False, entry_points: bool = False) -> Built:
-        from .build import build
+        from sqmkit import build
 
         if isinstance(profile, dict):
             profile_path = sqmkit_workspace.profile(profile)
@@ -210,64 +192,3 @@ def sqmkit_build(sqmkit_manager, sqmkit_workspace) -> Callable[..., Built]:
         return Built(result, profile_path, mgr, dict(result.files))
 
     return run
-
-
-# ---------------------------------------------------------------------------------------------
-# Assertions on real outputs, for plugin test suites
-# ---------------------------------------------------------------------------------------------
-
-
-def pdf_text(path: "str | Path", first: int | None = None, last: int | None = None) -> str:
-    """A PDF's text as poppler's ``pdftotext -layout`` reads it (pages are 1-based)."""
-    import subprocess
-
-    args = ["pdftotext", "-layout"]
-    if first:
-        args += ["-f", str(first), "-l", str(last or first)]
-    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def assert_handbook_pdf(out_dir: "str | Path", regulation: "Regulation") -> None:
-    """Read ``handbook.pdf`` back and check what a printed controlled document needs: company
-    and document number on the cover, one bookmark per chapter, page x / y footer, embedded
-    subset fonts, ``/Lang`` of the client's language."""
-    from pypdf import PdfReader
-
-    pdf = Path(out_dir) / "handbook.pdf"
-    reader = PdfReader(str(pdf))
-    cover = pdf_text(pdf, 1).replace(" ", "")
-    assert regulation.company["name"] in cover, "company name missing from the cover"
-    assert regulation.document["number"] in cover, "document number missing from the cover"
-    outline = [o.title for o in reader.outline if not isinstance(o, list)]
-    assert len(outline) == len(regulation.chapters), (outline, [c.title for c in regulation.chapters])
-    assert all(ch.title in t for ch, t in zip(regulation.chapters, outline))
-    if regulation.language == "zh-CN":
-        assert f"共 {len(reader.pages)} 页" in pdf_text(pdf, len(reader.pages))
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            desc = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
-            assert any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
-    assert reader.trailer["/Root"]["/Lang"] == regulation.language
-
-
-def assert_module_removed(on: "Built", off: "Built") -> None:
-    """``off`` was built with a module switched off that ``on`` had on: its chapters, forms and
-    checklists are gone from the model and from every output file, and nothing refers to them."""
-    on_reg, off_reg = on.regulation, off.regulation
-    gone_chapters = {c.id for c in on_reg.chapters} - {c.id for c in off_reg.chapters}
-    gone_clauses = set(on_reg.clause_ids()) - set(off_reg.clause_ids())
-    assert gone_clauses, "switching the module off removed nothing"
-    gone_forms = {f.id for f in on_reg.forms} - {f.id for f in off_reg.forms}
-    gone_checklists = {c.id for c in on_reg.checklists} - {c.id for c in off_reg.checklists}
-    site = "".join(p.read_text(encoding="utf-8") for p in off.out_dir.rglob("*.html"))
-    for cid in gone_checklists:
-        assert not (off.out_dir / "checklists" / f"{cid}.html").exists()
-        assert cid not in site, f"{cid} still mentioned"
-    for fid in gone_forms:
-        assert not (off.out_dir / "forms" / f"{fid}.html").exists()
-        assert fid not in site, f"{fid} still mentioned"
-    for clause in gone_clauses | gone_chapters:
-        assert f'id="{clause}"' not in site and f"#{clause}\"" not in site, f"{clause} still in the site"
-    ids = set(off_reg.clause_ids())
-    assert set(off_reg.checked_by) <= ids and set(off_reg.forms_for) <= ids

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError
+from .grades import LocatedValueError
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -71,6 +72,16 @@ def format_loc(loc: tuple | list) -> str:
     return out
 
 
+def parse_loc(path: str) -> list[str | int]:
+    """``parameters.grading.courier[1].min`` → ``["parameters", "grading", "courier", 1, "min"]``."""
+    out: list[str | int] = []
+    for part in path.replace("]", "").split("."):
+        for j, piece in enumerate(part.split("[")):
+            if piece:
+                out.append(int(piece) if j and piece.isdigit() else piece)
+    return out
+
+
 def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlDoc:
     """Load one YAML file. Malformed YAML, a missing file or an empty file raise ``error_cls``."""
     path = Path(path)
@@ -109,6 +120,9 @@ def validation_error(doc: YamlDoc, exc, error_cls: type[DataError] = DataError, 
     """Turn the first error of a pydantic ``ValidationError`` into a :class:`DataError`."""
     err = exc.errors()[0]
     loc = list(prefix) + [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, LocatedValueError):  # the validator knows where below the field it is
+        loc += list(cause.loc)
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

@@ -1,30 +1,30 @@
 """The built-in default plugin (``sqmkit.default``).
 
-It is registered exactly like an industry plugin and uses the same public API. It contributes
-the general provisions (总则) and supplementary provisions (附则) every regulation carries, and
-the core output formats (html, pdf, forms, checklists).
+It is registered exactly like an industry plugin and uses the same public API: a
+:class:`~sqmkit.DataPack` holding the general provisions (总则: purpose, basis) and supplementary
+provisions (附则: interpretation, precedence, revision, effect) every regulation carries, plus the
+core output formats (html, checklists, forms, pdf).
 """
 
 from pathlib import Path
 
-from sqmkit import hookimpl
-from sqmkit.datapack import DataPack
-
-pack = DataPack(Path(__file__).parent / "data")
+from sqmkit import DataPack, OutputFormat, hookimpl
 
 
-@hookimpl(trylast=True)
-def register_general_provisions(profile):
-    return pack.chapters("general", profile)
+class CorePlugin(DataPack):
+    """The core's own content and formats."""
+
+    @hookimpl
+    def register_output_formats(self) -> list[OutputFormat]:
+        from sqmkit.render import checklists, forms, handbook_pdf, html_site
+
+        return [
+            OutputFormat("html", "the handbook as a static HTML site (index.html, chapter pages)", html_site.render, 10),
+            OutputFormat("checklists", "self-scoring HTML inspection checklists (checklists/*.html)",
+                         checklists.render, 20),
+            OutputFormat("forms", "printable blank forms (forms/*.html and forms.pdf)", forms.render, 30),
+            OutputFormat("pdf", "the print-ready handbook (handbook.pdf)", handbook_pdf.render, 40),
+        ]
 
 
-@hookimpl(trylast=True)
-def register_supplementary_provisions(profile):
-    return pack.chapters("supplementary", profile)
-
-
-@hookimpl
-def register_output_formats():
-    from sqmkit.outputs import core_formats
-
-    return core_formats()
+plugin = CorePlugin(Path(__file__).parent / "data")

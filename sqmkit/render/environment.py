@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -17,7 +18,6 @@ from ..errors import BuildError
 from ..i18n import format_date, messages
 from ..model import Regulation
 from ..numbering import Numbering
-from ..plugins import Manager
 from ..textrender import replace_markers
 
 
@@ -60,14 +60,14 @@ class Links:
     def checks(self, clause_id: str) -> list[tuple[str, str]]:
         """``(href, text)`` for each checklist item that checks ``clause_id``."""
         out = []
-        for checklist_id, item_id in self.reg.checked_by.get(clause_id, []):
+        for checklist_id, item_id in self.reg.checked_by(clause_id):
             cl = self.reg.checklist(checklist_id)
             href = self.checklist(checklist_id) + ("" if self.mode == "print" else "#" + item_id)
             out.append((href, f"《{cl.title}》{self.numbering.check_label[item_id]}"))
         return out
 
     def forms_for(self, clause_id: str) -> list[tuple[str, str]]:
-        return [(self.form(fid), f"《{self.reg.form(fid).title}》") for fid in self.reg.forms_for.get(clause_id, [])]
+        return [(self.form(fid), f"《{self.reg.form(fid).title}》") for fid in self.reg.forms_for(clause_id)]
 
 
 def render_text(text: str | None, links: Links) -> Markup:
@@ -88,20 +88,6 @@ def render_text(text: str | None, links: Links) -> Markup:
     return Markup(replace_markers(str(escape(text)), repl))
 
 
-def plain_text(text: str | None, numbering: Numbering, reg: Regulation) -> str:
-    """A tailored text with references spelled out, for diffs and plain-text uses."""
-    if text is None:
-        return ""
-
-    def repl(kind, target, flags):
-        if kind == "ref":
-            return numbering.ref_text(target, see="nosee" not in flags)
-        obj = reg.form(target) if kind == "form" else reg.checklist(target)
-        return f"《{obj.title}》"
-
-    return replace_markers(text, repl)
-
-
 def css_string(value) -> Markup:
     """A CSS string literal, safe inside a <style> element (no quote, backslash or '<' escapes it)."""
     out = ['"']
@@ -114,16 +100,17 @@ def css_string(value) -> Markup:
     return Markup("".join(out))
 
 
-def make_environment(mgr: Manager, reg: Regulation, numbering: Numbering, user_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(reg: Regulation, numbering: Numbering, template_dirs: list[Path],
+                     prepare: Callable[[jinja2.Environment], None] | None = None) -> jinja2.Environment:
+    """The environment for one client's outputs: ``template_dirs`` (the user's folder first, then
+    the plugins') override the core templates; ``prepare`` adjusts the environment last (the
+    build passes the plugins' ``prepare_jinja_env``)."""
     core = jinja2.FileSystemLoader(str(core_template_dir()))
     loaders: list[jinja2.BaseLoader] = []
-    if user_dir is not None:
-        if not user_dir.is_dir():
-            raise BuildError(f"template folder {user_dir} does not exist")
-        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
-    for plugin, dirs in mgr.call("register_template_dirs"):
-        for d in dirs or []:
-            loaders.append(jinja2.FileSystemLoader(str(d)))
+    for folder in template_dirs:
+        if not folder.is_dir():
+            raise BuildError(f"template folder {folder} does not exist")
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(core)
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"core": core}, delimiter=":"), *loaders])
     env = jinja2.Environment(
@@ -147,5 +134,6 @@ def make_environment(mgr: Manager, reg: Regulation, numbering: Numbering, user_d
     env.filters["num"] = lambda v: (str(int(v)) if float(v).is_integer() else f"{v:g}") if isinstance(v, (int, float)) else v
     env.filters["css_string"] = css_string
     env.globals.update(msg=messages(lang), reg=reg, numbering=numbering, lang=lang)
-    mgr.call("prepare_jinja_env", env=env, profile=reg.profile)
+    if prepare is not None:
+        prepare(env)
     return env

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..outputs import RenderContext
+from ..formats import RenderContext
+from ..printing import print_settings, write_pdf
 from .environment import Links
-from .pdf import font_settings, write_pdf
 
 
 def render(ctx: RenderContext) -> None:
@@ -19,5 +19,5 @@ def render(ctx: RenderContext) -> None:
     # Inside the PDF, clause numbers are printed as text: a link to a local file would embed the
     # build folder's absolute path and make the PDF differ from build to build.
     print_links = Links(reg, ctx.numbering, "print")
-    html = env.get_template("forms/print.html").render(links=print_links, **font_settings(ctx))
-    write_pdf(html, ctx.out_dir, ctx.out_dir / "forms.pdf", "forms")
+    html = env.get_template("forms/print.html").render(links=print_links, **print_settings(ctx))
+    write_pdf(html, ctx.out_dir, ctx.out_dir / "forms.pdf")

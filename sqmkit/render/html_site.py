@@ -4,14 +4,14 @@ Every page links relatively, so the site works from ``file://`` with no network.
 
 from __future__ import annotations
 
-from ..outputs import RenderContext
+from ..formats import RenderContext
 from .environment import Links
 
 
 def render(ctx: RenderContext) -> None:
     reg, env = ctx.regulation, ctx.env
     links = Links(reg, ctx.numbering, "site", "")
-    common = {"links": links, "base": "", "logo": ctx.options.get("logo")}
+    common = {"links": links, "base": "", "logo": ctx.options.logo}
     ctx.progress(f"HTML: index and {len(reg.chapters)} chapter pages")
     ctx.write_text("index.html", env.get_template("site/index.html").render(common))
     page = env.get_template("site/chapter.html")

@@ -1,0 +1,80 @@
+"""Reading real outputs back: a PDF's text through poppler, the facts a printed controlled
+document must carry, and that a switched-off module left no trace. For plugin test suites (the
+functions are exported by :mod:`sqmkit`); they need the ``testing`` extra (pypdf) and poppler's
+``pdftotext``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Regulation
+
+
+class BuiltOutput(Protocol):
+    """A built regulation and where its files are (what the ``sqmkit_build`` fixture returns)."""
+
+    @property
+    def regulation(self) -> "Regulation": ...
+
+    @property
+    def out_dir(self) -> Path: ...
+
+
+
+
+def pdf_text(path: "str | Path", first: int | None = None, last: int | None = None) -> str:
+    """A PDF's text as poppler's ``pdftotext -layout`` reads it (pages are 1-based)."""
+    import subprocess
+
+    args = ["pdftotext", "-layout"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def assert_handbook_pdf(out_dir: "str | Path", regulation: "Regulation") -> None:
+    """Read ``handbook.pdf`` back and check what a printed controlled document needs: company
+    and document number on the cover, one bookmark per chapter, page x / y footer, embedded
+    subset fonts, ``/Lang`` of the client's language."""
+    from pypdf import PdfReader
+
+    pdf = Path(out_dir) / "handbook.pdf"
+    reader = PdfReader(str(pdf))
+    cover = pdf_text(pdf, 1).replace(" ", "")
+    assert regulation.company.name in cover, "company name missing from the cover"
+    assert regulation.document.number in cover, "document number missing from the cover"
+    outline = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert len(outline) == len(regulation.chapters), (outline, [c.title for c in regulation.chapters])
+    assert all(ch.title in t for ch, t in zip(regulation.chapters, outline))
+    if regulation.language == "zh-CN":
+        assert f"共 {len(reader.pages)} 页" in pdf_text(pdf, len(reader.pages))
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():  # type: ignore[union-attr]
+            font = font.get_object()
+            desc = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+            assert any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    assert reader.trailer["/Root"]["/Lang"] == regulation.language
+
+
+def assert_module_removed(on: BuiltOutput, off: BuiltOutput) -> None:
+    """``off`` was built with a module switched off that ``on`` had on: its chapters, forms and
+    checklists are gone from the model and from every output file, and nothing refers to them."""
+    on_reg, off_reg = on.regulation, off.regulation
+    gone_chapters = {c.id for c in on_reg.chapters} - {c.id for c in off_reg.chapters}
+    gone_clauses = set(on_reg.clause_ids()) - set(off_reg.clause_ids())
+    assert gone_clauses, "switching the module off removed nothing"
+    gone_forms = {f.id for f in on_reg.forms} - {f.id for f in off_reg.forms}
+    gone_checklists = {c.id for c in on_reg.checklists} - {c.id for c in off_reg.checklists}
+    site = "".join(p.read_text(encoding="utf-8") for p in off.out_dir.rglob("*.html"))
+    for cid in gone_checklists:
+        assert not (off.out_dir / "checklists" / f"{cid}.html").exists()
+        assert cid not in site, f"{cid} still mentioned"
+    for fid in gone_forms:
+        assert not (off.out_dir / "forms" / f"{fid}.html").exists()
+        assert fid not in site, f"{fid} still mentioned"
+    for clause in gone_clauses | gone_chapters:
+        assert f'id="{clause}"' not in site and f"#{clause}\"" not in site, f"{clause} still in the site"
+    ids = set(off_reg.clause_ids())
+    assert set(off_reg.index.checked_by) <= ids and set(off_reg.index.forms_for) <= ids
