@@ -11,7 +11,7 @@ and a hook of its own is a ``@hookimpl`` method on a :class:`DataPack` subclass,
 any module registered as a plugin (see docs/plugins.md).
 """
 
-from .assemble import Issued, assemble
+from .assemble import Issued, assemble, check_profile
 from .build import BuildResult, build, load
 from .datapack import DataPack
 from .errors import BuildError, DataError, FontError, PluginError, ProfileError, SqmkitError, StoreError
@@ -50,7 +50,7 @@ __all__ = [
     # output formats
     "OutputFormat", "RenderContext", "RenderOptions", "RenderState",
     # running the pipeline
-    "Manager", "get_plugin_manager", "installed_plugin_names", "assemble", "Issued", "load", "build", "BuildResult",
+    "Manager", "get_plugin_manager", "installed_plugin_names", "assemble", "check_profile", "Issued", "load", "build", "BuildResult",
     # checking plugins and outputs
     "check_plugin", "Report", "Finding", "pdf_text", "assert_handbook_pdf", "assert_module_removed",
     # errors

@@ -83,6 +83,42 @@ def _swap_in(staging: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def _choose(available: dict[str, OutputFormat], formats: list[str] | None) -> list[str]:
+    """The formats asked for (all by default), in running order."""
+    chosen = list(available) if not formats else formats
+    unknown = [f for f in chosen if f not in available]
+    if unknown:
+        raise BuildError(f"unknown output format {unknown[0]!r}; available: {', '.join(available)}")
+    return [name for name in available if name in chosen]
+
+
+def _copy_logo(profile: Profile, doc: YamlDoc, staging: Path) -> RenderOptions:
+    options = RenderOptions()
+    logo = profile.logo_path()
+    if logo is not None:
+        if not logo.is_file():
+            raise ProfileError(str(doc.path), "branding.logo", f"logo file {logo} does not exist",
+                               doc.line_of(["branding", "logo"]))
+        rel = f"assets/logo{logo.suffix.lower()}"
+        (staging / "assets").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(logo, staging / rel)
+        options.logo = rel
+    return options
+
+
+def _write_manifest(staging: Path, reg: Regulation, chosen: list[str]) -> dict[str, str]:
+    files = _hash_tree(staging)
+    manifest = {
+        "client": reg.profile.id,
+        "document": {"number": reg.document.number, "version": reg.document.version},
+        "formats": chosen,
+        "files": files,
+    }
+    (staging / "manifest.json").write_bytes(
+        (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return files
+
+
 def build(
     profile_path: str | Path,
     out_root: str | Path,
@@ -93,19 +129,13 @@ def build(
     store_path: str | Path | None = None,
     progress: Callable[[str], None] = lambda m: None,
 ) -> BuildResult:
+    """Build the outputs of one client into ``out_root/<client-id>/``, atomically."""
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
     progress("reading the profile and assembling the regulation")
     mgr, profile, doc, reg = load(profile_path, mgr, store_path)
-    timings["assemble"] = time.perf_counter() - t0
-
+    timings = {"assemble": time.perf_counter() - t0}
     available = mgr.output_formats()
-    chosen = list(available) if not formats else formats
-    unknown = [f for f in chosen if f not in available]
-    if unknown:
-        raise BuildError(f"unknown output format {unknown[0]!r}; available: {', '.join(available)}")
-    chosen = [name for name in available if name in chosen]  # canonical order
-
+    chosen = _choose(available, formats)
     numbering = Numbering.of(reg)
     user_templates = Path(templates) if templates else profile.template_dir()
     folders = ([user_templates] if user_templates else []) + mgr.template_dirs(profile)
@@ -116,30 +146,12 @@ def build(
     target = out_root / profile.id
     staging = Path(tempfile.mkdtemp(prefix=f".{profile.id}.staging-", dir=out_root))
     try:
-        options = RenderOptions()
-        logo = profile.logo_path()
-        if logo is not None:
-            if not logo.is_file():
-                raise ProfileError(str(doc.path), "branding.logo", f"logo file {logo} does not exist",
-                                   doc.line_of(["branding", "logo"]))
-            rel = f"assets/logo{logo.suffix.lower()}"
-            (staging / "assets").mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(logo, staging / rel)
-            options.logo = rel
-        ctx = RenderContext(reg, staging, env, numbering, progress, options)
+        ctx = RenderContext(reg, staging, env, numbering, progress, _copy_logo(profile, doc, staging))
         for name in chosen:
             t = time.perf_counter()
             _render(mgr, available[name], ctx)
             timings[name] = time.perf_counter() - t
-        files = _hash_tree(staging)
-        manifest = {
-            "client": profile.id,
-            "document": {"number": reg.document.number, "version": reg.document.version},
-            "formats": chosen,
-            "files": files,
-        }
-        (staging / "manifest.json").write_bytes(
-            (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        files = _write_manifest(staging, reg, chosen)
         os.chmod(staging, 0o755)
         _swap_in(staging, target)
     except BaseException:

@@ -3,17 +3,17 @@
 The result has the built-in plugins' shape::
 
     sqmkit-<name>/
-        pyproject.toml            # entry point sqmkit: <name> = "sqmkit_<name>", package data
+        pyproject.toml            # entry point sqmkit: <name> = "sqmkit_<name>:plugin", package data
         README.md
         sqmkit_<name>/
-            __init__.py           # the hook implementations
+            __init__.py           # plugin = DataPack.for_package(__name__): the pack is the plugin
             industry.yaml         # the industry, one optional module, parameters, departments, roles
-            rules/10-standards.yaml, rules/60-controls.yaml
+            rules/10-standards.yaml, rules/60-controls.yaml   # each states its family: once
             forms/complaint-register.yaml
             checklists/service-check.yaml
-            templates/README.md   # where template overrides go
+            templates/README.md   # where template overrides go (found by convention)
             examples/demo-<name>.yaml
-        tests/test_<name>.py      # uses the fixtures of sqmkit.testing
+        tests/test_<name>.py      # imports only from sqmkit; uses the fixtures sqmkit ships
 
 Straight after ``pip install -e sqmkit-<name>``, ``sqmkit build`` builds the demo handbook,
 ``sqmkit plugin check <name>`` reports nothing and ``pytest`` passes. The files are written to
@@ -29,8 +29,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SqmkitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
 
 #: where the scaffold's file templates are (package data of sqmkit)
 TEMPLATES = Path(__file__).resolve().parent / "scaffold_templates"
@@ -94,11 +98,12 @@ def check_name(name: str) -> str:
 
 
 def _check_not_installed(name: str, package: str) -> None:
+    """Refuse a name an installed plugin (entry point) or an importable package already has."""
     import importlib.util
 
-    from .plugins import _entry_points
+    from .plugins import installed_plugin_names
 
-    if any(ep.name == name for ep in _entry_points()):
+    if name in installed_plugin_names():
         raise ScaffoldError(f"a plugin named {name!r} is already installed (sqmkit plugins lists it); "
                             "choose another name")
     try:
@@ -109,7 +114,7 @@ def _check_not_installed(name: str, package: str) -> None:
         raise ScaffoldError(f"a Python package {package!r} is already importable ({found.origin}); choose another name")
 
 
-def _render_env():
+def _render_env() -> "jinja2.Environment":
     import jinja2
 
     # [[ ]] and [% %] so that the sqmkit text templates inside the files ({{ params.x }}) stay as written
@@ -122,7 +127,8 @@ def _render_env():
     )
 
 
-def _output_path(rel: str, ctx: dict) -> str:
+def _output_path(rel: str, ctx: dict[str, str]) -> str:
+    """Where the file rendered from template ``rel`` goes inside the new distribution."""
     rel = rel.removesuffix(".tmpl")
     if rel.startswith("package/"):
         rel = ctx["package"] + rel[len("package"):]

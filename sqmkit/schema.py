@@ -13,20 +13,26 @@ and read as written for that client. ``{{ ref("clause.id") }}`` renders a cross-
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, Union
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from .grades import check_scale, check_scales_in
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from .blocks import (
+    ActivitiesBlock, Activity, Block, DutiesBlock, Duty, GradesBlock, IncentiveRule, IncentivesBlock, Kpi, KpisBlock,
+    Step, StepsBlock, TableBlock,
+)
+from .localized import DEFAULT_LANGUAGE, LANGUAGES, DottedId, SegmentId, Strict, Text
 
-#: Languages a text may carry. zh-CN is required; English is addable without restructuring.
-LANGUAGES = ("zh-CN", "en")
-DEFAULT_LANGUAGE = "zh-CN"
-
-#: A local id segment: lower-case ascii, digits and hyphens. Stable ids are names, never positions.
-SEGMENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}$")
-#: A full dotted id such as ``courier.standards.conduct.no-private-fees``.
-DOTTED_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}(\.[a-z][a-z0-9-]{0,47}){0,7}$")
+__all__ = [
+    # re-exported: the value types and the blocks are part of this contract
+    "DEFAULT_LANGUAGE", "LANGUAGES", "DottedId", "SegmentId", "Strict", "Text", "Block", "TableBlock", "GradesBlock",
+    "Kpi", "KpisBlock", "IncentiveRule", "IncentivesBlock", "Activity", "ActivitiesBlock", "Step", "StepsBlock",
+    "Duty", "DutiesBlock",
+    # defined here
+    "Family", "MERGED_FAMILIES", "Module", "Industry", "Item", "Article", "Chapter", "ChapterFile", "FieldType",
+    "FormField", "FormSection", "Form", "Band", "CheckItem", "CheckSection", "Checklist",
+]
 
 #: The parts of a handbook: the three families the kit is about (standards, controls,
 #: improvement) and the frame around them (总则, 奖惩, 附则). Printed in the order of
@@ -34,74 +40,12 @@ DOTTED_RE = re.compile(r"^[a-z][a-z0-9-]{0,47}(\.[a-z][a-z0-9-]{0,47}){0,7}$")
 Family = Literal["general", "standards", "controls", "improvement", "incentives", "supplementary"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
-
-
-def _check_text_mapping(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        return {DEFAULT_LANGUAGE: value}
-    if isinstance(value, dict):
-        unknown = [k for k in value if k not in LANGUAGES]
-        if unknown:
-            raise ValueError(f"unknown language {unknown[0]!r}; use one of {', '.join(LANGUAGES)}")
-        if DEFAULT_LANGUAGE not in value:
-            raise ValueError(f"a {DEFAULT_LANGUAGE} text is required")
-        for lang, text in value.items():
-            if not isinstance(text, str):
-                raise ValueError(f"the {lang} text must be a string, not {type(text).__name__}")
-        return dict(value)
-    raise ValueError(f"expected a string or a mapping of language to string, not {type(value).__name__}")
-
-
-class Text(dict):
-    """A localizable string: ``{"zh-CN": "…", "en": "…"}``; a plain string means zh-CN."""
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source, handler):  # noqa: D105
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            lambda v: cls(_check_text_mapping(v)),
-            serialization=core_schema.plain_serializer_function_ser_schema(dict),
-        )
-
-    def get(self, lang: str = DEFAULT_LANGUAGE, default: str | None = None) -> str:  # type: ignore[override]
-        if lang in self:
-            return self[lang]
-        return dict.get(self, DEFAULT_LANGUAGE, default or "")
-
-
-def _segment(value: str) -> str:
-    if not isinstance(value, str) or not SEGMENT_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not a valid id segment: use lower-case letters, digits and hyphens, "
-            "starting with a letter (at most 48 characters)"
-        )
-    return value
-
-
-def _dotted(value: str) -> str:
-    if not isinstance(value, str) or not DOTTED_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not a valid dotted id such as 'courier.standards.conduct': "
-            "lower-case segments of letters, digits and hyphens joined by dots"
-        )
-    return value
-
-
-#: A local id (``no-private-fees``), validated once here and used by every model.
-SegmentId = Annotated[str, AfterValidator(_segment)]
-#: A full dotted id (``courier.standards.conduct``), validated once here and used by every model.
-DottedId = Annotated[str, AfterValidator(_dotted)]
-
-
 # ---------------------------------------------------------------------------------------------
 # Industries
 # ---------------------------------------------------------------------------------------------
 
 
-class Module(_Strict):
+class Module(Strict):
     """An optional module of an industry, switched on per client (e.g. cash-on-delivery)."""
 
     id: SegmentId
@@ -110,7 +54,7 @@ class Module(_Strict):
 
 
 
-class Industry(_Strict):
+class Industry(Strict):
     """An industry a plugin adds: its names, optional modules and parameter defaults.
 
     ``parameters`` declares every parameter the industry's texts may use, with its default value;
@@ -146,141 +90,11 @@ class Industry(_Strict):
 
 
 # ---------------------------------------------------------------------------------------------
-# Structured blocks inside articles
-# ---------------------------------------------------------------------------------------------
-
-
-class TableBlock(_Strict):
-    """A plain table: column headings and rows of cells."""
-
-    kind: Literal["table"]
-    caption: Text | None = None
-    columns: list[Text]
-    rows: list[list[Text]]
-
-    @model_validator(mode="after")
-    def _row_widths(self):
-        for i, row in enumerate(self.rows):
-            if len(row) != len(self.columns):
-                raise ValueError(f"row {i + 1} has {len(row)} cells but there are {len(self.columns)} columns")
-        return self
-
-
-class GradesBlock(_Strict):
-    """A grade scale taken from a parameter (a list of bands), rendered as a table.
-
-    ``param`` is the dotted parameter path of the bands, e.g. ``grading.courier``; each band is a
-    mapping with ``grade``, ``min`` (lowest score that earns it), ``label`` and optional ``consequence``.
-    """
-
-    kind: Literal["grades"]
-    caption: Text | None = None
-    param: str
-    veto_note: Text | None = None
-
-
-class Kpi(_Strict):
-    id: SegmentId
-    name: Text
-    formula: Text
-    target: Text
-    frequency: Text
-    owner: Text | None = None
-
-
-
-class KpisBlock(_Strict):
-    """Key performance indicators: name, formula, target, frequency, owner."""
-
-    kind: Literal["kpis"]
-    caption: Text | None = None
-    kpis: list[Kpi]
-
-
-class IncentiveRule(_Strict):
-    """One reward or penalty rule, as data.
-
-    ``points`` are penalty points (or merit points for rewards), ``amount`` a sum in yuan;
-    ``repeat`` says how a repeat within the period is treated (e.g. 2 = doubled each repeat);
-    ``escalation`` who else is held accountable; ``grade`` links the rule to a grade band.
-    """
-
-    id: SegmentId
-    kind: Literal["reward", "penalty"]
-    trigger: Text
-    points: Text | None = None
-    amount: Text | None = None
-    repeat: Text | None = None
-    escalation: Text | None = None
-    grade: Text | None = None
-
-
-
-class IncentivesBlock(_Strict):
-    kind: Literal["incentives"]
-    caption: Text | None = None
-    rules: list[IncentiveRule]
-
-
-class Activity(_Strict):
-    """An improvement-cycle activity: what, who owns it, how often, what it produces."""
-
-    id: SegmentId
-    name: Text
-    owner: Text
-    interval: Text
-    output: Text | None = None
-
-
-
-class ActivitiesBlock(_Strict):
-    kind: Literal["activities"]
-    caption: Text | None = None
-    activities: list[Activity]
-
-
-class Step(_Strict):
-    """A step of a procedure (e.g. complaint handling) with owner and time limit."""
-
-    id: SegmentId
-    name: Text
-    owner: Text
-    time_limit: Text | None = None
-    escalation: Text | None = None
-
-
-
-class StepsBlock(_Strict):
-    kind: Literal["steps"]
-    caption: Text | None = None
-    steps: list[Step]
-
-
-class Duty(_Strict):
-    """A unit's place in a responsibility matrix: responsible / executes / supervises / assists."""
-
-    unit: Text
-    role: Literal["responsible", "executes", "supervises", "assists"]
-    duties: list[Text] = Field(default_factory=list)
-
-
-class DutiesBlock(_Strict):
-    kind: Literal["duties"]
-    caption: Text | None = None
-    duties: list[Duty]
-
-
-Block = Annotated[
-    Union[TableBlock, GradesBlock, KpisBlock, IncentivesBlock, ActivitiesBlock, StepsBlock, DutiesBlock],
-    Field(discriminator="kind"),
-]
-
-# ---------------------------------------------------------------------------------------------
 # Regulation content: chapter → article → item
 # ---------------------------------------------------------------------------------------------
 
 
-class Item(_Strict):
+class Item(Strict):
     """A 款/项 of an article. Items nest: 一、 → （一） → 1."""
 
     id: SegmentId
@@ -290,7 +104,7 @@ class Item(_Strict):
 
 
 
-class Article(_Strict):
+class Article(Strict):
     """A 条: an optional heading, a lead text, items and an optional structured block."""
 
     id: SegmentId
@@ -309,7 +123,7 @@ class Article(_Strict):
         return self
 
 
-class Chapter(_Strict):
+class Chapter(Strict):
     """A 章. ``id`` is the full dotted prefix of every clause id inside it.
 
     Which part of the handbook a chapter belongs to (its family) is stated once: by the hook that
@@ -362,7 +176,7 @@ class ChapterFile(Chapter):
 FieldType = Literal["text", "textarea", "date", "number", "choice", "multichoice", "signature", "score", "checkbox"]
 
 
-class FormField(_Strict):
+class FormField(Strict):
     id: SegmentId
     label: Text
     type: FieldType = "text"
@@ -380,14 +194,14 @@ class FormField(_Strict):
         return self
 
 
-class FormSection(_Strict):
+class FormSection(Strict):
     id: SegmentId
     title: Text | None = None
     fields: list[FormField]
 
 
 
-class Form(_Strict):
+class Form(Strict):
     """A printable blank form (表单).
 
     ``layout: record`` prints labelled boxes for one record per sheet; ``layout: register`` prints
@@ -414,7 +228,7 @@ class Form(_Strict):
 # ---------------------------------------------------------------------------------------------
 
 
-class Band(_Strict):
+class Band(Strict):
     """A grade band: the lowest percentage score that earns ``grade``."""
 
     grade: str
@@ -425,7 +239,7 @@ class Band(_Strict):
     # a band is checked as part of its scale (sqmkit.grades), where order and uniqueness are seen
 
 
-class CheckItem(_Strict):
+class CheckItem(Strict):
     """One inspection item. ``mode: check`` is pass/fail (pass earns ``max``); ``mode: score``
     takes a score from 0 to ``max``. ``weight`` multiplies the item in the total. A failed
     ``veto`` item (一票否决) forces the checklist's failing grade whatever the total."""
@@ -456,14 +270,14 @@ class CheckItem(_Strict):
         return v
 
 
-class CheckSection(_Strict):
+class CheckSection(Strict):
     id: SegmentId
     title: Text
     items: list[CheckItem]
 
 
 
-class Checklist(_Strict):
+class Checklist(Strict):
     """A self-scoring inspection checklist (检查表).
 
     ``bands`` is either a list of :class:`Band` or the dotted path of a parameter holding one

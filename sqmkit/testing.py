@@ -4,9 +4,10 @@ Installing sqmkit makes these fixtures available in every test suite, with no ``
 
 ``sqmkit_manager``
     A factory: ``sqmkit_manager(sqmkit_myindustry)`` returns a fresh plugin manager with the
-    given plugins registered (modules or ``(name, plugin)`` pairs) besides the built-in default
-    plugin. Installed plugins are *not* loaded unless you pass ``entry_points=True``, so a test
-    sees exactly the plugins it names. Managers are dropped after the test.
+    given plugins registered (plugin packages, plugin objects or ``(name, plugin)`` pairs)
+    besides the built-in default plugin. Installed plugins are *not* loaded unless you pass
+    ``entry_points=True``, so a test sees exactly the plugins it names. Managers are dropped
+    after the test.
 
 ``sqmkit_workspace``
     A :class:`Workspace` in a fresh temporary folder: ``.root``, ``.out`` (where builds go),
@@ -45,7 +46,13 @@ def plugin_pairs(plugins: Iterable[Any]) -> list[tuple[str, Any]]:
 
     A module named ``sqmkit_courier`` is registered as ``courier`` (the entry-point name the
     scaffold and the built-in plugins use); any other object by its ``__name__`` or type name.
+    A plugin package's module holding its :class:`~sqmkit.DataPack` in ``plugin`` (what the entry
+    point ``courier = "sqmkit_courier:plugin"`` names) stands for that object: passing
+    ``sqmkit_courier`` registers ``sqmkit_courier.plugin`` as ``courier``, exactly as installing
+    the package would.
     """
+    from sqmkit import DataPack
+
     out: list[tuple[str, Any]] = []
     for p in plugins:
         if isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str):
@@ -56,6 +63,8 @@ def plugin_pairs(plugins: Iterable[Any]) -> list[tuple[str, Any]]:
             name = name.split(".")[0]
             if name.startswith("sqmkit_"):
                 name = name[len("sqmkit_"):].replace("_", "-")
+            if isinstance(getattr(p, "plugin", None), DataPack):
+                p = p.plugin
         out.append((name, p))
     return out
 

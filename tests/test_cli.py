@@ -18,7 +18,8 @@ def test_industries_json(cli_run):
 def test_plugins_json_lists_versions_and_hooks(cli_run):
     rows = json.loads(cli_run("plugins").output)
     by_name = {r["name"]: r for r in rows}
-    assert by_name["courier"]["version"] == "0.1.0"
+    assert by_name["courier"]["version"] == "0.2.0"
+    assert by_name["courier"]["module"] == "sqmkit_courier:plugin"
     assert "register_service_standards" in by_name["courier"]["hooks"]
     assert by_name["sqmkit.default"]["builtin"] is True
     assert rows[-1]["name"] == "sqmkit.default"

@@ -8,11 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sqmkit import hookimpl
-from sqmkit.build import build
-from sqmkit.errors import PluginError, ProfileError
-from sqmkit.outputs import OutputFormat
-from sqmkit.plugins import get_plugin_manager
+from sqmkit import OutputFormat, PluginError, ProfileError, build, get_plugin_manager, hookimpl
 
 
 def _plugin(name, **hooks):
@@ -64,18 +60,18 @@ def test_register_commands_adds_a_cli_command(monkeypatch):
             click.echo("hello from a plugin")
 
     mgr = get_plugin_manager([("greeter", _plugin("greeter", register_commands=add))])
-    monkeypatch.setitem(cli_module._state, "mgr", mgr)
+    cli_module.session.use(mgr)
     try:
-        mgr.call("register_commands", cli=cli_module.cli)
+        mgr.add_commands(cli_module.cli)
         result = CliRunner().invoke(cli_module.cli, ["hello-plugin"])
         assert result.exit_code == 0 and "hello from a plugin" in result.output
     finally:
         cli_module.cli.commands.pop("hello-plugin", None)
+        cli_module.session.use()
 
 
 def test_validate_profile_problem_names_profile_field(demo_profile_path):
-    from sqmkit.assemble import assemble
-    from sqmkit.profile import load_profile
+    from sqmkit import assemble, load_profile
 
     p = _plugin("picky", validate_profile=lambda profile, industry: [("company.short_name", "must be at most 2 characters")])
     with pytest.raises(ProfileError) as err:

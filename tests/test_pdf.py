@@ -25,11 +25,11 @@ def page_text(path, first, last=None) -> str:
 def test_cover_has_company_and_document_control(pdf, demo_build):
     reg = demo_build.regulation
     cover = page_text(demo_build.path("handbook.pdf"), 1).replace(" ", "")
-    assert reg.company["name"] in cover
+    assert reg.company.name in cover
     assert reg.title.replace(" ", "") in cover.replace(" ", "")
     for label in ("文件编号", "版本", "编制", "审核", "批准", "生效日期", "受控"):
         assert label in cover
-    assert reg.document["number"] in cover
+    assert reg.document.number in cover
 
 
 def test_chinese_text_and_page_footer(pdf, demo_build):
@@ -44,7 +44,7 @@ def test_chinese_text_and_page_footer(pdf, demo_build):
 def test_running_header_has_number_and_title(pdf, demo_build):
     reg = demo_build.regulation
     text = page_text(demo_build.path("handbook.pdf"), 5)
-    assert reg.document["number"] in text
+    assert reg.document.number in text
     assert reg.title in text.replace(" ", "")
 
 

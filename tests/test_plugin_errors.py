@@ -6,11 +6,7 @@ import types
 
 import pytest
 
-from sqmkit import hookimpl
-from sqmkit.assemble import assemble
-from sqmkit.errors import PluginError
-from sqmkit.plugins import get_plugin_manager
-from sqmkit.profile import load_profile
+from sqmkit import PluginError, assemble, get_plugin_manager, hookimpl, load_profile
 
 
 def _plugin(name, **hooks):
@@ -20,8 +16,8 @@ def _plugin(name, **hooks):
     return mod
 
 
-def _chapter(cid, articles, family="standards"):
-    return {"id": cid, "family": family, "title": "测试章", "articles": articles}
+def _chapter(cid, articles):
+    return {"id": cid, "title": "测试章", "articles": articles}
 
 
 @pytest.fixture
@@ -30,9 +26,9 @@ def demo(demo_profile_path):
 
 
 def test_duplicate_clause_id_names_the_plugin(demo):
-    from sqmkit_courier import pack
+    from sqmkit_courier import plugin
 
-    existing = pack.chapters("standards", demo[0])[0]
+    existing = plugin.chapters("standards", demo[0])[0]
     dup = _plugin("dupe", register_service_standards=lambda profile: [
         _chapter(existing.id, [{"id": "x", "text": "重复"}])])
     mgr = get_plugin_manager([("dupe", dup)])
@@ -44,7 +40,7 @@ def test_duplicate_clause_id_names_the_plugin(demo):
 
 def test_duplicate_article_id_within_a_plugin(demo):
     p = _plugin("twice", register_controls=lambda profile: [
-        _chapter("twice.controls", [{"id": "a", "text": "一"}, {"id": "a", "text": "二"}], "controls")])
+        _chapter("twice.controls", [{"id": "a", "text": "一"}, {"id": "a", "text": "二"}])])
     with pytest.raises(PluginError, match=r"plugin 'twice': duplicate clause id 'twice.controls.a'"):
         assemble(get_plugin_manager([("twice", p)]), *demo)
 
@@ -72,14 +68,14 @@ def test_wrong_return_type(demo):
 
 def test_dangling_reference(demo):
     p = _plugin("dangler", register_controls=lambda profile: [_chapter("dangler.controls", [
-        {"id": "a", "text": "按{{ ref('nowhere.at.all') }}执行。"}], "controls")])
+        {"id": "a", "text": "按{{ ref('nowhere.at.all') }}执行。"}])])
     with pytest.raises(PluginError, match=r"plugin 'dangler': dangler.controls.a refers to clause 'nowhere.at.all', which is not defined"):
         assemble(get_plugin_manager([("dangler", p)]), *demo)
 
 
 def test_undefined_parameter_in_text(demo):
     p = _plugin("typo", register_controls=lambda profile: [_chapter("typo.controls", [
-        {"id": "a", "text": "目标{{ params.kpi.no_such_target }}%"}], "controls")])
+        {"id": "a", "text": "目标{{ params.kpi.no_such_target }}%"}])])
     with pytest.raises(PluginError, match=r"plugin 'typo': typo.controls.a: the text uses an undefined value"):
         assemble(get_plugin_manager([("typo", p)]), *demo)
 

@@ -1,16 +1,15 @@
-"""The plugin author kit, proven for real: ``sqmkit plugin new`` writes a plugin that the checker
-passes, that builds a handbook and whose own tests pass; ``sqmkit plugin check`` finds each kind
-of problem with file, line and hint, and passes the three built-in plugins; the pytest fixtures
-work from this suite and from a third-party one."""
+"""The plugin author kit, proven for real: ``sqmkit plugin new`` writes a plugin in the 0.2 shape
+(the pack is the plugin, the entry point names it) that the checker passes, that builds a
+handbook and whose own tests — importing only from ``sqmkit`` — pass; the pytest fixtures work
+from this suite and from a third-party one. The linter's own tests are in test_lint.py."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.metadata
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -19,12 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sqmkit.checker import CheckerError, check_plugin, locate
+from sqmkit import DataPack, check_plugin, get_plugin_manager
 from sqmkit.plugin_cli import plugin as plugin_group
 from sqmkit.scaffold import ScaffoldError, check_name, new_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILTIN = ("courier", "clinic", "hospitality")
 NAME = "kit-laundry"  # a name no real plugin uses, so nothing installed gets in the way
 PKG = "sqmkit_kit_laundry"
 
@@ -52,40 +50,14 @@ def scaffolded(scaffold):
             del sys.modules[key]
 
 
-class PluginCopy:
-    """A copy of the scaffolded plugin to break, one edit at a time."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.package = root / PKG
-
-    def edit(self, rel: str, old: str, new: str) -> Path:
-        path = self.package / rel if not rel.startswith("/") else self.root / rel[1:]
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return path
-
-    def line_of(self, rel: str, marker: str, occurrence: int = 1) -> int:
-        """The line of the ``occurrence``-th line holding ``marker``."""
-        path = self.package / rel if not rel.startswith("/") else self.root / rel[1:]
-        seen = 0
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if marker in line:
-                seen += 1
-                if seen == occurrence:
-                    return i
-        raise AssertionError(f"{marker!r} not in {rel}")
-
-    def check(self, assemble: bool = False):
-        return check_plugin(self.root, assemble=assemble)
-
-
-@pytest.fixture
-def plugin_copy(scaffold, tmp_path) -> PluginCopy:
-    target = tmp_path / "copy"
-    shutil.copytree(scaffold.target, target)
-    return PluginCopy(target)
+def write_dist_info(folder: Path, dist: str, entry_points: dict[str, str]) -> None:
+    """Install a distribution's metadata the way pip does (``<dist>-<version>.dist-info`` with
+    ``entry_points.txt``), so that ``importlib.metadata`` finds it on ``sys.path``."""
+    info = folder / f"{dist.replace('-', '_')}-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1.0\n", encoding="utf-8")
+    lines = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[sqmkit]\n{lines}", encoding="utf-8")
 
 
 def run_cli(*args: str, cwd: Path | None = None):
@@ -117,14 +89,39 @@ def test_scaffold_writes_a_distribution_in_the_builtin_plugins_shape(scaffold):
     ])
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["name"] == f"sqmkit-{NAME}"
-    assert pyproject["project"]["entry-points"]["sqmkit"] == {NAME: PKG}
+    # the entry point names the plugin object, as the built-in plugins' do
+    assert pyproject["project"]["entry-points"]["sqmkit"] == {NAME: f"{PKG}:plugin"}
     courier = tomllib.loads((ROOT / "plugins/courier/pyproject.toml").read_text(encoding="utf-8"))
+    assert courier["project"]["entry-points"]["sqmkit"] == {"courier": "sqmkit_courier:plugin"}
     assert pyproject["tool"]["setuptools"]["package-data"][PKG] == \
         courier["tool"]["setuptools"]["package-data"]["sqmkit_courier"]
     # the sqmkit text templates inside the data files survive the scaffold's own templating
     rules = (root / PKG / "rules/10-standards.yaml").read_text(encoding="utf-8")
     assert "{{ params.service.response_minutes }}" in rules and f"id: {NAME}.standards.staff" in rules
     assert "洗衣服务" in (root / PKG / "industry.yaml").read_text(encoding="utf-8")
+
+
+def test_the_scaffolded_package_is_the_one_line_plugin(scaffold):
+    """``__init__.py`` is the pack and nothing else: no hook functions, no grade-band check (the
+    core checks every scale); each rules file states its family once; tests import only sqmkit."""
+    init = (scaffold.package_dir / "__init__.py").read_text(encoding="utf-8")
+    module = ast.parse(init)
+    assert ast.get_docstring(module)
+    code = [ast.unparse(node) for node in module.body[1:]]
+    assert code == [
+        "from sqmkit import DataPack",
+        "__version__ = '0.1.0'",
+        "plugin = DataPack.for_package(__name__)",
+        f"DEMO_PROFILE = plugin.root / 'examples' / 'demo-{NAME}.yaml'",
+    ]
+    families = {p.name: re.findall(r"^family: (\w+)$", p.read_text(encoding="utf-8"), re.M)
+                for p in (scaffold.package_dir / "rules").glob("*.yaml")}
+    assert families == {"10-standards.yaml": ["standards"], "60-controls.yaml": ["controls"]}
+    tests = ast.parse((scaffold.target / "tests/test_kit_laundry.py").read_text(encoding="utf-8"))
+    imported = {n.module if isinstance(n, ast.ImportFrom) else a.name
+                for n in ast.walk(tests) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in (n.names if isinstance(n, ast.Import) else [None])}
+    assert imported == {"pytest", PKG, "sqmkit"}, imported
 
 
 def test_the_scaffolded_plugin_passes_the_checker_without_a_single_warning(scaffold):
@@ -136,6 +133,7 @@ def test_the_scaffolded_plugin_passes_the_checker_without_a_single_warning(scaff
 
 
 def test_the_scaffolded_plugin_builds_a_handbook(scaffold, scaffolded, sqmkit_build):
+    assert isinstance(scaffolded.plugin, DataPack) and scaffolded.plugin.root == scaffold.package_dir
     built = sqmkit_build(scaffold.demo_profile, scaffolded, formats=None)  # every format, as `sqmkit build`
     reg = built.regulation
     assert reg.title == "洗衣服务质量管理制度"
@@ -150,13 +148,30 @@ def test_the_scaffolded_plugin_builds_a_handbook(scaffold, scaffolded, sqmkit_bu
     assert f"checklists/{NAME}.service-check.html#" in built.read("chapter-02.html")
 
 
+def test_the_entry_point_the_scaffold_writes_loads_the_plugin(scaffold, monkeypatch, tmp_path):
+    """Installed with its pyproject's entry point (as ``pip install -e`` records it), the plugin is
+    found by name and declares its industry."""
+    pyproject = tomllib.loads((scaffold.target / "pyproject.toml").read_text(encoding="utf-8"))
+    write_dist_info(tmp_path / "site", f"sqmkit-{NAME}", pyproject["project"]["entry-points"]["sqmkit"])
+    monkeypatch.syspath_prepend(str(scaffold.target))
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    try:
+        mgr = get_plugin_manager()
+        plugin, industry = mgr.industries()[NAME]
+        assert plugin == NAME and industry.id == NAME
+        assert isinstance(mgr.pm.get_plugin(NAME), DataPack)
+    finally:
+        for key in [k for k in sys.modules if k == PKG or k.startswith(PKG + ".")]:
+            del sys.modules[key]
+
+
 def test_the_scaffolded_plugins_own_tests_pass(scaffold):
     """Run the generated tests as their author would: a separate pytest, fixtures from sqmkit."""
     env = {**os.environ, "PYTHONPATH": str(scaffold.target), "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
                           cwd=scaffold.target, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert re.search(r"\b4 passed\b", proc.stdout), proc.stdout
+    assert re.search(r"\b5 passed\b", proc.stdout), proc.stdout
 
 
 def test_plugin_new_on_the_command_line(tmp_path):
@@ -207,13 +222,12 @@ def test_bad_plugin_names_are_refused_clearly(name, message, tmp_path):
     assert not (tmp_path / "p").exists()
 
 
-def test_a_name_an_installed_plugin_already_uses_is_refused(monkeypatch):
-    from sqmkit import plugins
-
-    fake = importlib.metadata.EntryPoint("tea-house", "sqmkit_tea_house", "sqmkit")
-    monkeypatch.setattr(plugins, "_entry_points", lambda: [fake])
+def test_a_name_an_installed_plugin_already_uses_is_refused(monkeypatch, tmp_path):
+    write_dist_info(tmp_path, "sqmkit-tea-house", {"tea-house": "sqmkit_tea_house:plugin"})
+    monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ScaffoldError, match="already installed"):
-        new_plugin("tea-house", Path("/nonexistent/never-written"))
+        new_plugin("tea-house", tmp_path / "never-written")
+    assert not (tmp_path / "never-written").exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,11 +242,12 @@ def test_the_fixtures_are_registered_through_the_pytest11_entry_point(pytestconf
 
 
 def test_sqmkit_manager_registers_exactly_the_plugins_given(sqmkit_manager, scaffolded):
-    mgr = sqmkit_manager(scaffolded)
+    mgr = sqmkit_manager(scaffolded)  # the package stands for its plugin object, named as the entry point
     assert mgr.order() == [NAME, "sqmkit.default"]
+    assert mgr.pm.get_plugin(NAME) is scaffolded.plugin
     other = sqmkit_manager()
     assert other is not mgr and other.order() == ["sqmkit.default"]
-    with_installed = sqmkit_manager(("extra-name", scaffolded), entry_points=True)
+    with_installed = sqmkit_manager(("extra-name", scaffolded.plugin), entry_points=True)
     assert {"courier", "extra-name", "sqmkit.default"} <= set(with_installed.order())
 
 

@@ -69,8 +69,8 @@ def test_cross_references_read_as_article_numbers(demo_build):
 
 def test_clauses_show_the_checklist_items_that_check_them(demo_build):
     reg = demo_build.regulation
-    assert reg.checked_by
-    clause_id, checks = next(iter(reg.checked_by.items()))
+    assert reg.index.checked_by
+    clause_id, checks = next(iter(reg.index.checked_by.items()))
     html = "".join(p.read_text(encoding="utf-8") for p in demo_build.out_dir.glob("chapter-*.html"))
     assert f'checklists/{checks[0][0]}.html#{checks[0][1]}' in html
 

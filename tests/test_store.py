@@ -94,7 +94,7 @@ def test_issue_then_diff_then_revision_log(cli_run, make_profile, tmp_path):
 
 
 def test_results_import_rescores(cli_run, demo_build, demo_profile_path, tmp_path):
-    from sqmkit.render.checklists import checklist_data
+    from sqmkit.inspections import checklist_payload as checklist_data
 
     reg = demo_build.regulation
     checklist = reg.checklists[0]
@@ -108,9 +108,9 @@ def test_results_import_rescores(cli_run, demo_build, demo_profile_path, tmp_pat
     store = tmp_path / "s.json"
     r = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store)
     assert r.exit_code == 0, r.output
-    assert f"total 100.0 grade {checklist.bands[0]['grade']}" in r.output
+    assert f"total 100.0 grade {checklist.bands[0].grade}" in r.output
     with open_store(store) as st:
-        assert st.inspections(reg.profile.id)[0]["grade"] == checklist.bands[0]["grade"]
+        assert st.inspections(reg.profile.id)[0]["grade"] == checklist.bands[0].grade
     result["answers"] = {"no.such.item": "pass"}
     path.write_text(json.dumps(result))
     bad = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store)

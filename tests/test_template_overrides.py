@@ -85,7 +85,8 @@ def cover_env(industry, sqmkit_manager, *plugins, user_dir: Path | None = None):
     mgr = sqmkit_manager(plugin, *plugins)
     _, _, _, reg = load(demo, mgr)
     numbering = Numbering.of(reg)
-    env = make_environment(mgr, reg, numbering, user_dir)
+    env = make_environment(reg, numbering, ([user_dir] if user_dir else []) + mgr.template_dirs(reg.profile),
+                           lambda e: mgr.prepare_jinja_env(e, reg.profile))
     links = Links(reg, numbering, "print")
     return env, lambda name: env.get_template(name).render(links=links, logo=None)
 
@@ -157,7 +158,7 @@ def test_the_templates_option_of_sqmkit_build(tmp_path, monkeypatch):
 
     DEMO = Path(sqmkit_courier.DEMO_PROFILE)
 
-    monkeypatch.setattr(cli_module, "_state", {})
+    cli_module.session.use()
     user = write(tmp_path / "brand", {"site/base.html": footer("cli footer")})
     result = CliRunner().invoke(cli_module.cli, ["build", str(DEMO), "-o", str(tmp_path / "out"), "-f", "html",
                                                  "--templates", str(user), "--no-store", "-q"])

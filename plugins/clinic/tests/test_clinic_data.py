@@ -9,19 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+import sqmkit
 import sqmkit_clinic
-from sqmkit.datapack import DataPack
-from sqmkit.profile import check_against_industry, load_profile, profile_from_data
-from sqmkit.yamlio import load_yaml
+from sqmkit import DataPack, load_profile
 
-PACKAGE = Path(sqmkit_clinic.__file__).parent
+PACKAGE = sqmkit_clinic.plugin.root
 MODULES = ("inpatient", "pharmacy", "health-management")
 REF_RE = re.compile(r"""\b(ref|form|checklist)\(\s*['"]([a-z0-9.\-]+)['"]""")
 
 
 @pytest.fixture(scope="module")
 def pack() -> DataPack:
-    return DataPack(PACKAGE)
+    return sqmkit_clinic.plugin
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ def _items(prefix, items, module):
 def clauses(pack: DataPack) -> dict[str, str | None]:
     """Every clause id (chapters, articles, items) with the module that keeps it (None: always)."""
     out: dict[str, str | None] = {}
-    for _, chapter in pack._chapters:
+    for _, chapter in pack.chapter_files:
         out[chapter.id] = chapter.module
         for article in chapter.articles:
             aid = f"{chapter.id}.{article.id}"
@@ -70,7 +69,7 @@ def content_units(pack: DataPack, switched_on: set[str]):
     def kept(module):
         return module is None or module in switched_on
 
-    for _, chapter in pack._chapters:
+    for _, chapter in pack.chapter_files:
         if not kept(chapter.module):
             continue
         yield chapter.id, list(_strings(chapter.intro)) + list(_strings(chapter.title)), []
@@ -91,11 +90,11 @@ def content_units(pack: DataPack, switched_on: set[str]):
                     yield from walk(cid, item.items)
 
             yield from walk(aid, article.items)
-    for _, form in pack._forms:
+    for _, form in pack.form_files:
         if kept(form.module):
             data = _dump(form)
             yield form.id, list(_strings({k: v for k, v in data.items() if k != "clauses"})), form.clauses
-    for _, checklist in pack._checklists:
+    for _, checklist in pack.checklist_files:
         if not kept(checklist.module):
             continue
         yield checklist.id, list(_strings(checklist.title)) + list(_strings(checklist.frequency)), []
@@ -110,16 +109,16 @@ def content_units(pack: DataPack, switched_on: set[str]):
 
 
 def test_data_loads(pack):
-    industry = pack.industry()
+    industry = pack.industry_spec
     assert industry.id == "clinic"
     assert set(industry.module_ids()) == set(MODULES)
-    chapters = [c for _, c in pack._chapters]
+    chapters = [c for _, c in pack.chapter_files]
     titled = [c for c in chapters if c.family not in ("general", "supplementary")]
     assert len(titled) >= 12
     assert sum(len(c.articles) for c in chapters) >= 60
-    assert len(pack._forms) >= 5
-    assert len(pack._checklists) >= 4
-    ids = [c.id for c in chapters] + [f.id for _, f in pack._forms] + [c.id for _, c in pack._checklists]
+    assert len(pack.form_files) >= 5
+    assert len(pack.checklist_files) >= 4
+    ids = [c.id for c in chapters] + [f.id for _, f in pack.form_files] + [c.id for _, c in pack.checklist_files]
     assert len(ids) == len(set(ids)), "duplicate chapter, form or checklist id"
     assert all(i.startswith("clinic.") for i in ids)
 
@@ -127,7 +126,7 @@ def test_data_loads(pack):
 def test_general_articles_do_not_collide_with_core(pack):
     core = {"purpose", "basis", "interpretation", "precedence", "revision", "effect"}
     core_orders = {10, 15, 80, 85, 90, 95}
-    for _, chapter in pack._chapters:
+    for _, chapter in pack.chapter_files:
         if chapter.family in ("general", "supplementary"):
             for article in chapter.articles:
                 assert article.id not in core, article.id
@@ -136,17 +135,17 @@ def test_general_articles_do_not_collide_with_core(pack):
 
 def test_named_clauses_exist(pack):
     known = clauses(pack)
-    forms = {f.id: f.module for _, f in pack._forms}
-    checklists = {c.id: c.module for _, c in pack._checklists}
+    forms = {f.id: f.module for _, f in pack.form_files}
+    checklists = {c.id: c.module for _, c in pack.checklist_files}
     problems = []
-    for _, form in pack._forms:
+    for _, form in pack.form_files:
         assert form.clauses, f"{form.id} names no clause"
         for cid in form.clauses:
             if cid not in known:
                 problems.append(f"form {form.id}: {cid} does not exist")
             elif known[cid] not in (None, form.module):
                 problems.append(f"form {form.id}: {cid} needs module {known[cid]}")
-    for _, checklist in pack._checklists:
+    for _, checklist in pack.checklist_files:
         assert isinstance(checklist.bands, str) and checklist.bands.startswith("grading.")
         for section in checklist.sections:
             for item in section.items:
@@ -168,9 +167,9 @@ def test_named_clauses_exist(pack):
 
 
 def test_parameters_used_are_declared(pack):
-    from sqmkit.params import MissingParameter, lookup
+    from sqmkit import MissingParameter, lookup
 
-    params = pack.industry().parameters
+    params = pack.industry_spec.parameters
     used = set()
     for path in sorted((PACKAGE).rglob("*.yaml")):
         if path.parent.name == "examples":
@@ -183,9 +182,14 @@ def test_parameters_used_are_declared(pack):
         except MissingParameter:
             missing.append(dotted)
     assert not missing, f"undeclared parameters: {missing}"
-    for _, checklist in pack._checklists:
+    for _, checklist in pack.checklist_files:
         bands = lookup(params, checklist.bands)
         assert bands[-1]["min"] == 0
+
+
+def _manager() -> sqmkit.Manager:
+    """Just this plugin and the core's default plugin, whatever else is installed."""
+    return sqmkit.get_plugin_manager([("clinic", sqmkit_clinic.plugin)], load_entry_points=False)
 
 
 def test_demo_profile_validates(pack):
@@ -193,42 +197,85 @@ def test_demo_profile_validates(pack):
     assert profile.id == "demo-clinic"
     assert profile.industry == "clinic"
     assert set(profile.modules) == set(MODULES)
-    check_against_industry(profile, pack.industry(), doc)
-    assert sqmkit_clinic.validate_profile(profile, pack.industry()) == []
+    assert sqmkit.check_profile(_manager(), profile, doc) == ("clinic", pack.industry_spec)
+    assert sqmkit_clinic.plugin.validate_profile(profile, pack.industry_spec) == []
 
 
 def _demo_data() -> dict:
     return yaml.safe_load(sqmkit_clinic.DEMO_PROFILE.read_text(encoding="utf-8"))
 
 
-def _profile(data):
-    doc = load_yaml(sqmkit_clinic.DEMO_PROFILE)
-    return profile_from_data(data, doc)
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
-def test_validate_profile_rejects_bad_bands(pack):
+def _line_of(path: Path, loc: list) -> int:
+    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
+    the list entry's), read with PyYAML's own node marks."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    for part in loc:
+        if isinstance(part, int):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            key, node = next((k, v) for k, v in node.value if k.value == part)
+            mark = key.start_mark
+    return mark.line + 1
+
+
+def _profile_error(path: Path) -> sqmkit.ProfileError:
+    profile, doc = load_profile(path)
+    with pytest.raises(sqmkit.ProfileError) as caught:
+        sqmkit.check_profile(_manager(), profile, doc)
+    return caught.value
+
+
+def test_core_rejects_bands_that_do_not_descend(tmp_path):
+    """The department scale must descend; the core checks every grade scale now and points at
+    the offending band's line in the client's file."""
     data = _demo_data()
     data["parameters"]["grading"] = {"department": [
         {"grade": "优", "min": 90}, {"grade": "良", "min": 95}, {"grade": "中", "min": 70}, {"grade": "差", "min": 0}]}
-    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
-    assert problems and problems[0][0] == "parameters.grading.department[1].min"
+    path = _write(tmp_path, data)
+    err = _profile_error(path)
+    assert err.where == "parameters.grading.department[1].min"
+    assert err.line == _line_of(path, ["parameters", "grading", "department", 1, "min"])
+    with pytest.raises(sqmkit.ProfileError) as caught:  # the whole pipeline stops at the same place
+        sqmkit.load(path, _manager())
+    assert (caught.value.where, caught.value.line) == (err.where, err.line)
 
+
+def test_validate_profile_rejects_bad_bands(pack, tmp_path):
+    """The clinic's own checks: one department band per pay coefficient, weights adding up to 100."""
+    industry = pack.industry_spec
     data = _demo_data()
     data["parameters"]["grading"] = {"department": [
         {"grade": "合格", "min": 60}, {"grade": "不合格", "min": 0}]}
-    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
-    assert any(field == "parameters.grading.department" and "exactly 4" in msg for field, msg in problems)
+    path = _write(tmp_path, data)
+    profile, _ = load_profile(path)
+    problems = sqmkit_clinic.plugin.validate_profile(profile, industry)
+    assert any(field == "parameters.grading.department" and f"exactly {sqmkit_clinic.DEPARTMENT_BANDS}" in msg
+               for field, msg in problems)
+    err = _profile_error(path)  # and the core reports it, at the scale's line
+    assert err.where == "parameters.grading.department"
+    assert err.line == _line_of(path, ["parameters", "grading", "department"])
 
     data = _demo_data()
     data["parameters"]["assessment"] = {"weight_records": 40}
-    problems = sqmkit_clinic.validate_profile(_profile(data), pack.industry())
+    path = _write(tmp_path, data)
+    profile, _ = load_profile(path)
+    problems = sqmkit_clinic.plugin.validate_profile(profile, industry)
     assert any(field == "parameters.assessment" for field, _ in problems)
+    assert _profile_error(path).where == "parameters.assessment"
 
 
-def test_validate_profile_ignores_other_industries(pack):
+def test_validate_profile_ignores_other_industries(pack, tmp_path):
     data = _demo_data()
     data["industry"] = "courier"
-    assert sqmkit_clinic.validate_profile(_profile(data), pack.industry()) == []
+    profile, _ = load_profile(_write(tmp_path, data))
+    assert sqmkit_clinic.plugin.validate_profile(profile, pack.industry_spec) == []
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -237,8 +284,8 @@ def test_module_off_leaves_no_reference(pack, module):
     forms or checklists."""
     known = clauses(pack)
     removed = {cid for cid, mod in known.items() if mod == module}
-    removed |= {f.id for _, f in pack._forms if f.module == module}
-    removed |= {c.id for _, c in pack._checklists if c.module == module}
+    removed |= {f.id for _, f in pack.form_files if f.module == module}
+    removed |= {c.id for _, c in pack.checklist_files if c.module == module}
     assert removed, f"module {module} removes nothing"
     switched_on = set(MODULES) - {module}
     problems = []

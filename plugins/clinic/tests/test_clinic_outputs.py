@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 import sqmkit_clinic
-from sqmkit.testing import assert_handbook_pdf, assert_module_removed
+from sqmkit import assert_handbook_pdf, assert_module_removed
 
 MODULE = "inpatient"
 

@@ -3,29 +3,62 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+import sqmkit
 import sqmkit_courier
-from sqmkit.datapack import DataPack
-from sqmkit.params import lookup
-from sqmkit.profile import check_against_industry, load_profile
+from sqmkit import DataPack, load_profile, lookup
 
-PACK_DIR = Path(sqmkit_courier.__file__).parent
-DEMO = PACK_DIR / "examples" / "demo-courier.yaml"
+PACK_DIR = sqmkit_courier.plugin.root
+DEMO = sqmkit_courier.DEMO_PROFILE
 
 
 @pytest.fixture(scope="module")
 def pack() -> DataPack:
-    return DataPack(PACK_DIR)
+    return sqmkit_courier.plugin
+
+
+def _manager() -> sqmkit.Manager:
+    """Just this plugin and the core's default plugin, whatever else is installed."""
+    return sqmkit.get_plugin_manager([("courier", sqmkit_courier.plugin)], load_entry_points=False)
+
+
+def _strings(value):
+    """Every string inside a node of the assembled regulation (dataclasses, lists, dicts)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _strings(getattr(value, name))
+
+
+def _line_of(path: Path, loc: list) -> int:
+    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
+    the list entry's), read with PyYAML's own node marks."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    for part in loc:
+        if isinstance(part, int):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            key, node = next((k, v) for k, v in node.value if k.value == part)
+            mark = key.start_mark
+    return mark.line + 1
 
 
 @pytest.fixture(scope="module")
 def industry(pack):
-    return pack.industry()
+    return pack.industry_spec
 
 
 def _walk_items(prefix, items, module, out):
@@ -40,7 +73,7 @@ def _walk_items(prefix, items, module, out):
 def clause_modules(pack) -> dict[str, str | None]:
     """Every clause id of the pack (chapters, articles, items) → the module it depends on."""
     out: dict[str, str | None] = {}
-    for _, ch in pack._chapters:
+    for _, ch in pack.chapter_files:
         out[ch.id] = ch.module
         for art in ch.articles:
             ident = f"{ch.id}.{art.id}"
@@ -59,25 +92,25 @@ def _all_yaml_text() -> str:
 
 
 def test_pack_is_substantial(pack):
-    chapters = [c for _, c in pack._chapters]
+    chapters = [c for _, c in pack.chapter_files]
     titled = [c for c in chapters if c.family not in ("general", "supplementary")]
     articles = sum(len(c.articles) for c in chapters)
     assert len(titled) >= 12
     assert articles >= 60
     assert {c.family for c in chapters} == {"general", "standards", "controls", "improvement",
                                             "incentives", "supplementary"}
-    assert len(pack._forms) >= 4
-    assert len(pack._checklists) >= 2
+    assert len(pack.form_files) >= 4
+    assert len(pack.checklist_files) >= 2
 
 
 def test_chapter_ids_are_namespaced(pack):
-    for _, obj in itertools.chain(pack._chapters, pack._forms, pack._checklists):
+    for _, obj in itertools.chain(pack.chapter_files, pack.form_files, pack.checklist_files):
         assert obj.id.startswith("courier."), obj.id
 
 
 def test_general_and_supplementary_do_not_clash_with_core(pack):
     """The core owns purpose (10), basis (15) and 附则 orders 80-95."""
-    for _, ch in pack._chapters:
+    for _, ch in pack.chapter_files:
         if ch.family == "general":
             assert all(a.order > 15 for a in ch.articles)
             assert not {a.id for a in ch.articles} & {"purpose", "basis"}
@@ -89,8 +122,8 @@ def test_general_and_supplementary_do_not_clash_with_core(pack):
 def test_modules_declared(industry, pack, clause_modules):
     assert industry.module_ids() == ["cod", "appointment"]
     used = {m for m in clause_modules.values() if m}
-    used |= {f.module for _, f in pack._forms if f.module}
-    for _, c in pack._checklists:
+    used |= {f.module for _, f in pack.form_files if f.module}
+    for _, c in pack.checklist_files:
         used |= {it.module for s in c.sections for it in s.items if it.module}
     assert used == {"cod", "appointment"}
 
@@ -99,7 +132,7 @@ def test_modules_declared(industry, pack, clause_modules):
 
 
 def test_checklist_clauses_exist_and_respect_modules(pack, clause_modules):
-    for _, c in pack._checklists:
+    for _, c in pack.checklist_files:
         for s in c.sections:
             for it in s.items:
                 assert it.clauses, f"{c.id}.{s.id}.{it.id} names no clause"
@@ -111,7 +144,7 @@ def test_checklist_clauses_exist_and_respect_modules(pack, clause_modules):
 
 
 def test_form_clauses_exist_and_respect_modules(pack, clause_modules):
-    for _, f in pack._forms:
+    for _, f in pack.form_files:
         assert f.clauses, f"form {f.id} names no clause"
         for cid in f.clauses:
             assert cid in clause_modules, f"form {f.id}: unknown clause {cid}"
@@ -120,9 +153,9 @@ def test_form_clauses_exist_and_respect_modules(pack, clause_modules):
 
 def test_every_form_and_checklist_is_required_by_a_clause(pack):
     rules = "\n".join(p.read_text(encoding="utf-8") for p in sorted((PACK_DIR / "rules").glob("*.yaml")))
-    for _, f in pack._forms:
+    for _, f in pack.form_files:
         assert f"form('{f.id}')" in rules or f'form("{f.id}")' in rules, f"form {f.id} is never referenced"
-    for _, c in pack._checklists:
+    for _, c in pack.checklist_files:
         assert f"checklist('{c.id}')" in rules or f'checklist("{c.id}")' in rules, \
             f"checklist {c.id} is never referenced"
 
@@ -135,7 +168,7 @@ def test_ref_targets_exist(clause_modules):
 
 
 def test_checklists_have_veto_items(pack):
-    by_id = {c.id: c for _, c in pack._checklists}
+    by_id = {c.id: c for _, c in pack.checklist_files}
     conduct = {it.id for s in by_id["courier.conduct-check"].sections for it in s.items if it.veto}
     vehicle = {it.id for s in by_id["courier.vehicle-check"].sections for it in s.items if it.veto}
     assert {"private-fees", "no-opening", "gifts"} <= conduct
@@ -161,7 +194,7 @@ def test_every_department_and_role_used_is_declared(industry):
 
 
 def test_checklist_bands_are_parameters(pack, industry):
-    for _, c in pack._checklists:
+    for _, c in pack.checklist_files:
         assert isinstance(c.bands, str)
         bands = lookup(industry.parameters, c.bands)
         mins = [b["min"] for b in bands]
@@ -175,7 +208,7 @@ def test_courier_grades_default(industry):
 
 def test_vehicle_paint_threshold_is_one_cm2(industry, pack):
     assert lookup(industry.parameters, "vehicle.paint_damage_max_cm2") == 1
-    body = next(a for _, c in pack._chapters if c.id == "courier.standards.vehicles"
+    body = next(a for _, c in pack.chapter_files if c.id == "courier.standards.vehicles"
                 for a in c.articles if a.id == "body")
     assert "params.vehicle.paint_damage_max_cm2" in body.text.get()
 
@@ -193,21 +226,31 @@ def test_incentive_defaults_from_seed(industry):
 
 def test_demo_profile_validates(industry):
     profile, doc = load_profile(DEMO)
-    check_against_industry(profile, industry, doc)
+    mgr = _manager()
+    assert sqmkit.check_profile(mgr, profile, doc) == ("courier", industry)
     assert profile.industry == "courier"
     assert set(profile.modules) == {"cod", "appointment"}
-    assert sqmkit_courier.validate_profile(profile, industry) == []
+    assert mgr.profile_problems(profile, industry) == []
+    # the courier plugin has no profile checks of its own: grade scales are the core's job
+    assert "validate_profile" not in mgr.hooks_of("courier")
 
 
-def test_descending_bands_are_enforced(industry):
-    profile, _ = load_profile(DEMO)
-    bad = profile.model_copy(update={"parameters": {"grading": {"courier": [
+def test_descending_bands_are_enforced(tmp_path):
+    """The core rejects a courier grade scale whose minimums do not descend, pointing at the
+    offending band's line in the client's file."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["parameters"]["grading"] = {"courier": [
         {"grade": "A", "min": 70, "label": "优秀", "consequence": ""},
         {"grade": "B", "min": 80, "label": "合格", "consequence": ""},
         {"grade": "C", "min": 0, "label": "待改进", "consequence": ""},
-    ]}}})
-    problems = sqmkit_courier.validate_profile(bad, industry)
-    assert problems and problems[0][0] == "parameters.grading.courier[1].min"
+    ]}
+    path = tmp_path / "bad-bands.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(sqmkit.ProfileError) as caught:
+        sqmkit.load(path, _manager())
+    assert caught.value.where == "parameters.grading.courier[1].min"
+    assert caught.value.line == _line_of(path, ["parameters", "grading", "courier", 1, "min"])
+    assert caught.value.file == str(path)
 
 
 # -- whole assembly under every module combination -------------------------------------------
@@ -215,31 +258,27 @@ def test_descending_bands_are_enforced(industry):
 
 @pytest.mark.parametrize("modules", [[], ["cod"], ["appointment"], ["cod", "appointment"]])
 def test_assembles_with_any_module_combination(modules):
-    assemble = pytest.importorskip("sqmkit.assemble").assemble
-    from sqmkit.plugins import get_plugin_manager
-
     profile, doc = load_profile(DEMO)
     profile = profile.model_copy(update={"modules": modules})
-    mgr = get_plugin_manager([("courier", sqmkit_courier)], load_entry_points=False)
-    reg = assemble(mgr, profile, doc)
+    reg = sqmkit.assemble(_manager(), profile, doc)
     ids = set(reg.clause_ids())
     assert ("courier.standards.cod" in ids) == ("cod" in modules)
     assert ("courier.standards.appointment" in ids) == ("appointment" in modules)
     assert ({f.id for f in reg.forms} >= {"courier.complaint-register", "courier.monthly-appraisal",
                                            "courier.vehicle-inspection", "courier.satisfaction-survey"})
-    text = reg.all_text()
+    text = "\n".join(reg.texts())
     assert "{{" not in text and "{%" not in text
     if "cod" not in modules:  # no cash-on-delivery wording left in the regulation's own content
-        content = json.dumps([[a.text, a.after, a.block, [i.text for i in a.items]]
-                              for c in reg.chapters for a in c.articles], ensure_ascii=False)
-        content += json.dumps([list(c.items()) for c in reg.checklists], ensure_ascii=False)
+        content = "\n".join(_strings([[a.text, a.after, a.block, [i.text for i in a.items]]
+                                      for c in reg.chapters for a in c.articles]))
+        content += "\n".join(_strings([list(c.items()) for c in reg.checklists]))
         assert "代收货款" not in content
 
 
 def test_every_declared_parameter_is_used(industry, pack):
     """No dead parameters: each leaf is used by a text or names a checklist/grades band scale."""
     text = _all_yaml_text()
-    band_params = {c.bands for _, c in pack._checklists}
+    band_params = {c.bands for _, c in pack.checklist_files}
 
     def leaves(d, pre=""):
         for k, v in d.items():

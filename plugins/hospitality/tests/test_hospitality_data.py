@@ -8,18 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
-from sqmkit.datapack import DataPack
-from sqmkit.params import lookup
-from sqmkit.profile import check_against_industry, load_profile
-from sqmkit.schema import Text
+import sqmkit
+from sqmkit import Text, load_profile, lookup
 
 import sqmkit_hospitality
 
-ROOT = Path(sqmkit_hospitality.__file__).parent
-PACK = DataPack(ROOT)
-DEMO = ROOT / "examples" / "demo-hotel.yaml"
+PACK = sqmkit_hospitality.plugin
+ROOT = PACK.root
+DEMO = sqmkit_hospitality.DEMO_PROFILE
 
 REF_RE = re.compile(r"""\b(ref|form|checklist)\(\s*["']([^"']+)["']""")
 PARAM_RE = re.compile(r"\bparams\.([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)")
@@ -63,7 +62,7 @@ def content(modules):
             refs.extend((ident, k, t) for s in texts(it.text) for k, t in REF_RE.findall(s))
             items(ident, it.items)
 
-    for _, ch in PACK._chapters:
+    for _, ch in PACK.chapter_files:
         if not on(ch.module, modules):
             continue
         clauses.add(ch.id)
@@ -77,8 +76,8 @@ def content(modules):
                         for k, t in REF_RE.findall(s))
             items(ident, art.items)
 
-    forms = {f.id: f for _, f in PACK._forms if on(f.module, modules)}
-    checklists = {c.id: c for _, c in PACK._checklists if on(c.module, modules)}
+    forms = {f.id: f for _, f in PACK.form_files if on(f.module, modules)}
+    checklists = {c.id: c for _, c in PACK.checklist_files if on(c.module, modules)}
     for f in forms.values():
         refs.extend((f.id, "ref", cid) for cid in f.clauses)
         refs.extend((f.id, k, t) for s in texts([f.title, f.intro, f.footer, f.sections]) for k, t in REF_RE.findall(s))
@@ -102,38 +101,38 @@ MODULE_SETS = [list(c) for n in range(3) for c in itertools.combinations(["cater
 
 
 def test_data_loads():
-    ind = PACK.industry()
+    ind = PACK.industry_spec
     assert ind.id == "hospitality"
     assert set(ind.module_ids()) == {"catering", "spa"}
-    chapters = [c for _, c in PACK._chapters]
+    chapters = [c for _, c in PACK.chapter_files]
     titled = [c for c in chapters if c.family not in ("general", "supplementary")]
     assert len(titled) >= 12
     assert sum(len(c.articles) for c in chapters) >= 60
     assert {c.family for c in chapters} == {"general", "standards", "controls", "improvement",
                                             "incentives", "supplementary"}
-    assert len(PACK._forms) >= 5
-    assert len(PACK._checklists) >= 4
-    for _, obj in PACK._chapters + PACK._forms + PACK._checklists:
+    assert len(PACK.form_files) >= 5
+    assert len(PACK.checklist_files) >= 4
+    for _, obj in PACK.chapter_files + PACK.form_files + PACK.checklist_files:
         assert obj.id.startswith("hospitality."), obj.id
 
 
 def test_ids_unique():
     clauses, forms, checklists, _ = content(["catering", "spa"])
-    all_ids = [c.id for _, c in PACK._chapters] + [f.id for _, f in PACK._forms] + [c.id for _, c in PACK._checklists]
+    all_ids = [c.id for _, c in PACK.chapter_files] + [f.id for _, f in PACK.form_files] + [c.id for _, c in PACK.checklist_files]
     assert len(all_ids) == len(set(all_ids))
     assert not (clauses & (forms | checklists))
 
 
 def test_modules_declared():
-    known = set(PACK.industry().module_ids())
+    known = set(PACK.industry_spec.module_ids())
     used = set()
-    for _, ch in PACK._chapters:
+    for _, ch in PACK.chapter_files:
         used.add(ch.module)
         for art in ch.articles:
             used.add(art.module)
             used.update(it.module for it in art.items)
-    used.update(f.module for _, f in PACK._forms)
-    for _, c in PACK._checklists:
+    used.update(f.module for _, f in PACK.form_files)
+    for _, c in PACK.checklist_files:
         used.add(c.module)
         used.update(it.module for s in c.sections for it in s.items)
     assert used - {None} <= known
@@ -141,15 +140,15 @@ def test_modules_declared():
 
 def test_core_articles_not_duplicated():
     """The core contributes purpose, basis, interpretation, precedence, revision and effect."""
-    merged = [a.id for _, c in PACK._chapters if c.family in ("general", "supplementary") for a in c.articles]
+    merged = [a.id for _, c in PACK.chapter_files if c.family in ("general", "supplementary") for a in c.articles]
     assert not set(merged) & {"purpose", "basis", "interpretation", "precedence", "revision", "effect"}
-    for _, c in PACK._chapters:
+    for _, c in PACK.chapter_files:
         if c.family in ("general", "supplementary"):
             assert all(20 <= a.order < 80 for a in c.articles)
 
 
 def test_every_parameter_used_and_declared():
-    params = PACK.industry().parameters
+    params = PACK.industry_spec.parameters
     source = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.rglob("*.yaml") if p.parent.name != "examples")
     used = set(PARAM_RE.findall(source))
     for path in used:
@@ -163,8 +162,8 @@ def test_every_parameter_used_and_declared():
             else:
                 yield path
 
-    bands = {c.bands for _, c in PACK._checklists if isinstance(c.bands, str)}
-    grade_params = {b.param for _, ch in PACK._chapters for a in ch.articles
+    bands = {c.bands for _, c in PACK.checklist_files if isinstance(c.bands, str)}
+    grade_params = {b.param for _, ch in PACK.chapter_files for a in ch.articles
                     if a.block is not None and a.block.kind == "grades" for b in [a.block]}
     unused = [p for p in leaves(params) if p not in bands | grade_params
               and not any(u == p or u.startswith(p + ".") for u in used)]
@@ -178,11 +177,11 @@ def test_every_parameter_used_and_declared():
 
 def test_checklist_and_form_clauses_exist():
     clauses, _, _, _ = content(["catering", "spa"])
-    for _, f in PACK._forms:
+    for _, f in PACK.form_files:
         assert f.clauses, f"{f.id} names no clause"
         for cid in f.clauses:
             assert cid in clauses, f"form {f.id} names unknown clause {cid}"
-    for _, c in PACK._checklists:
+    for _, c in PACK.checklist_files:
         for s in c.sections:
             for it in s.items:
                 assert it.clauses, f"{c.id}.{s.id}.{it.id} names no clause"
@@ -191,8 +190,8 @@ def test_checklist_and_form_clauses_exist():
 
 
 def test_checklists_bands_from_parameter():
-    params = PACK.industry().parameters
-    for _, c in PACK._checklists:
+    params = PACK.industry_spec.parameters
+    for _, c in PACK.checklist_files:
         assert isinstance(c.bands, str), f"{c.id}: bands should come from a parameter"
         bands = lookup(params, c.bands)
         assert bands[-1]["min"] == 0
@@ -200,14 +199,14 @@ def test_checklists_bands_from_parameter():
 
 
 def test_health_certificate_is_a_veto_item():
-    c = next(c for _, c in PACK._checklists if c.id == "hospitality.checklists.food-handler-hygiene")
+    c = next(c for _, c in PACK.checklist_files if c.id == "hospitality.checklists.food-handler-hygiene")
     item = next(it for s in c.sections for it in s.items if it.id == "certificate")
     assert item.veto
     assert "hospitality.standards.food-hygiene.health-certificate" in item.clauses
 
 
 def test_five_grade_staff_scale():
-    bands = PACK.industry().parameters["grading"]["staff"]
+    bands = PACK.industry_spec.parameters["grading"]["staff"]
     assert [b["grade"] for b in bands] == ["优", "良", "中", "差", "很差"]
     mins = [b["min"] for b in bands]
     assert mins == sorted(mins, reverse=True) and mins[-1] == 0
@@ -240,36 +239,60 @@ def test_module_content_really_goes(module):
 # ---------------------------------------------------------------------------------------------
 
 
+def _manager() -> sqmkit.Manager:
+    """Just this plugin and the core's default plugin, whatever else is installed."""
+    return sqmkit.get_plugin_manager([("hospitality", PACK)], load_entry_points=False)
+
+
+def _line_of(path: Path, loc: list) -> int:
+    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
+    the list entry's), read with PyYAML's own node marks."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    for part in loc:
+        if isinstance(part, int):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            key, node = next((k, v) for k, v in node.value if k.value == part)
+            mark = key.start_mark
+    return mark.line + 1
+
+
 def test_demo_profile_validates():
     profile, doc = load_profile(DEMO)
     assert profile.id == "demo-hotel"
     assert profile.industry == "hospitality"
     assert set(profile.modules) == {"catering", "spa"}
-    check_against_industry(profile, PACK.industry(), doc)
-    assert sqmkit_hospitality.validate_profile(profile, PACK.industry()) == []
+    mgr = _manager()
+    assert sqmkit.check_profile(mgr, profile, doc) == ("hospitality", PACK.industry_spec)
+    assert mgr.profile_problems(profile, PACK.industry_spec) == []
+    # the hospitality plugin has no profile checks of its own: grade scales are the core's job
+    assert "validate_profile" not in mgr.hooks_of("hospitality")
 
 
-def test_validate_profile_rejects_bad_bands():
-    profile, _ = load_profile(DEMO)
-    profile.parameters = {**profile.parameters, "grading": {"staff": [
+def test_validate_profile_rejects_bad_bands(tmp_path):
+    """The core rejects a staff grade scale whose minimums do not descend, pointing at the
+    offending band's line in the client's file."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["parameters"]["grading"] = {"staff": [
         {"grade": "优", "min": 80}, {"grade": "良", "min": 85}, {"grade": "中", "min": 70},
-        {"grade": "差", "min": 60}, {"grade": "很差", "min": 0}]}}
-    problems = sqmkit_hospitality.validate_profile(profile, PACK.industry())
-    assert problems and problems[0][0] == "parameters.grading.staff[1].min"
+        {"grade": "差", "min": 60}, {"grade": "很差", "min": 0}]}
+    path = tmp_path / "bad-bands.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    profile, doc = load_profile(path)
+    with pytest.raises(sqmkit.ProfileError) as caught:
+        sqmkit.check_profile(_manager(), profile, doc)
+    assert caught.value.where == "parameters.grading.staff[1].min"
+    assert caught.value.line == _line_of(path, ["parameters", "grading", "staff", 1, "min"])
 
 
 def _assemble(modules=None, parameters=None):
-    pytest.importorskip("sqmkit.assemble")
-    from sqmkit.assemble import assemble
-    from sqmkit.plugins import get_plugin_manager
-
     profile, doc = load_profile(DEMO)
     if modules is not None:
         profile.modules = list(modules)
     if parameters is not None:
         profile.parameters = parameters
-    mgr = get_plugin_manager([("hospitality", sqmkit_hospitality)], load_entry_points=False)
-    return assemble(mgr, profile, doc)
+    return sqmkit.assemble(_manager(), profile, doc)
 
 
 @pytest.mark.parametrize("modules", MODULE_SETS, ids=lambda m: "+".join(m) or "none")
