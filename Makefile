@@ -24,6 +24,7 @@ demo: sysdeps-build $(VENV)/.installed
 
 test: sysdeps-build sysdeps-test $(VENV)/.installed
 	$(BIN)/sqmkit plugin check -q $(PLUGINS)
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: sysdeps-build $(VENV)/.installed

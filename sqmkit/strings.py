@@ -52,10 +52,10 @@ SafeStr = Annotated[str, AfterValidator(check_safe)]
 SafeTree = Annotated[dict[str, Any], AfterValidator(check_safe_tree)]
 
 
-def _safe_text(value: Text) -> Text:
+def check_safe_text(value: Text) -> Text:
     check_safe_tree(dict(value))
     return value
 
 
 #: a profile's localizable string (``营运部`` or ``{zh-CN: 营运部, en: Operations}``)
-SafeText = Annotated[Text, AfterValidator(_safe_text)]
+SafeText = Annotated[Text, AfterValidator(check_safe_text)]
