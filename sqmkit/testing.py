@@ -49,7 +49,8 @@ def plugin_pairs(plugins: Iterable[Any]) -> list[tuple[str, Any]]:
     A plugin package's module holding its :class:`~sqmkit.DataPack` in ``plugin`` (what the entry
     point ``courier = "sqmkit_courier:plugin"`` names) stands for that object: passing
     ``sqmkit_courier`` registers ``sqmkit_courier.plugin`` as ``courier``, exactly as installing
-    the package would.
+    the package would. A module that also has hook functions of its own is registered itself,
+    so the manager tells its author what to change instead of the functions being ignored.
     """
     from sqmkit import DataPack
 
@@ -63,7 +64,8 @@ def plugin_pairs(plugins: Iterable[Any]) -> list[tuple[str, Any]]:
             name = name.split(".")[0]
             if name.startswith("sqmkit_"):
                 name = name[len("sqmkit_"):].replace("_", "-")
-            if isinstance(getattr(p, "plugin", None), DataPack):
+            own_hooks = any(hasattr(v, "sqmkit_impl") for v in vars(p).values())
+            if isinstance(getattr(p, "plugin", None), DataPack) and not own_hooks:
                 p = p.plugin
         out.append((name, p))
     return out
