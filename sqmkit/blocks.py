@@ -22,7 +22,7 @@ class TableBlock(Strict):
     rows: list[list[Text]]
 
     @model_validator(mode="after")
-    def _row_widths(self):
+    def _row_widths(self) -> "TableBlock":
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(f"row {i + 1} has {len(row)} cells but there are {len(self.columns)} columns")

@@ -175,7 +175,7 @@ def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext) -> None:
         raise PluginError(plugin, f"output format {fmt.name!r} failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _record(store_path, profile: Profile, reg: Regulation, result: BuildResult, formats: list[str]) -> None:
+def _record(store_path: str | Path, profile: Profile, reg: Regulation, result: BuildResult, formats: list[str]) -> None:
     from .store import now_iso, open_store
 
     manifest_hash = hashlib.sha256((result.out_dir / "manifest.json").read_bytes()).hexdigest()

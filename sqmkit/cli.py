@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -51,7 +51,7 @@ def get_manager() -> "Manager":
 
 
 class SqmkitGroup(click.Group):
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SqmkitError as exc:
@@ -72,11 +72,11 @@ profile_argument = click.argument("profile", type=click.Path(dir_okay=False))
 
 @click.group(cls=SqmkitGroup)
 @click.version_option(__version__, prog_name="sqmkit")
-def cli():
+def cli() -> None:
     """sqmkit: tailored service-quality management regulations (服务质量管理制度)."""
 
 
-def _progress(quiet: bool):
+def _progress(quiet: bool) -> Callable[[str], None]:
     start = time.perf_counter()
 
     def say(message: str) -> None:
@@ -95,7 +95,8 @@ def _progress(quiet: bool):
 @store_option
 @click.option("--no-store", is_flag=True, help="do not read or record anything in the store")
 @click.option("-q", "--quiet", is_flag=True, help="no progress messages")
-def build(profile, out, formats, templates, store, no_store, quiet):
+def build(profile: str, out: str, formats: tuple[str, ...], templates: str | None, store: str, no_store: bool,
+          quiet: bool) -> None:
     """Build a client's handbook site, PDF, forms and checklists into OUT/<client-id>/."""
     from .build import build as run_build
 
@@ -110,7 +111,7 @@ def build(profile, out, formats, templates, store, no_store, quiet):
 
 @cli.command()
 @profile_argument
-def check(profile):
+def check(profile: str) -> None:
     """Validate a profile and assemble its regulation without writing anything."""
     from .build import load
 
@@ -122,12 +123,13 @@ def check(profile):
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
-def industries(as_json):
+def industries(as_json: bool) -> None:
     """List the industries the installed plugins provide, with their modules."""
     found = get_manager().industries()
-    rows = [{"id": ind.id, "name": ind.name.get("zh-CN"), "name_en": ind.name.get("en"), "plugin": plugin,
-             "modules": [{"id": m.id, "name": m.name.get("zh-CN")} for m in ind.modules]}
-            for ind_id, (plugin, ind) in sorted(found.items())]
+    rows: list[dict[str, Any]] = [  # JSON objects, printed as they are
+        {"id": ind.id, "name": ind.name.get("zh-CN"), "name_en": ind.name.get("en"), "plugin": plugin,
+         "modules": [{"id": m.id, "name": m.name.get("zh-CN")} for m in ind.modules]}
+        for ind_id, (plugin, ind) in sorted(found.items())]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -137,7 +139,7 @@ def industries(as_json):
 
 
 @cli.command()
-def plugins():
+def plugins() -> None:
     """Print the installed plugins, their versions and the hooks each implements, as JSON."""
     mgr = get_manager()
     rows = [{"name": n, "version": mgr.infos[n].version, "module": mgr.infos[n].module,
@@ -149,7 +151,7 @@ def plugins():
 @profile_argument
 @click.option("-m", "--message", "description", required=True, help="what changed in this version")
 @store_option
-def issue(profile, description, store):
+def issue(profile: str, description: str, store: str) -> None:
     """Issue the profile's document version: record it, with a text snapshot, in the store."""
     from .build import load
     from .store import open_store
@@ -166,7 +168,7 @@ def issue(profile, description, store):
 @cli.command()
 @profile_argument
 @store_option
-def diff(profile, store):
+def diff(profile: str, store: str) -> None:
     """Show what changed in the regulation text since the last issued version."""
     from .build import load
     from .store import open_store
@@ -191,7 +193,7 @@ def diff(profile, store):
 
 
 @cli.group()
-def results():
+def results() -> None:
     """Inspection results exported from the HTML checklists."""
 
 
@@ -199,7 +201,7 @@ def results():
 @click.argument("result_file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--profile", "profile", type=click.Path(dir_okay=False), required=True)
 @store_option
-def results_import(result_file, profile, store):
+def results_import(result_file: str, profile: str, store: str) -> None:
     """Re-score an exported checklist result against the profile's checklist and store it."""
     from .build import load
     from .errors import DataError
@@ -221,7 +223,7 @@ def results_import(result_file, profile, store):
 @results.command("list")
 @click.argument("client_id")
 @store_option
-def results_list(client_id, store):
+def results_list(client_id: str, store: str) -> None:
     """List stored inspection results of a client."""
     from .store import open_store
 

@@ -38,7 +38,7 @@ def _fc(*args: str) -> str:
 def find_cjk_font() -> CjkFont:
     """The preferred installed font for Simplified Chinese, or :class:`FontError`."""
     listing = _fc("fc-list", ":lang=zh-cn", "family", "file")
-    fonts = []
+    fonts: list[tuple[str, str]] = []
     for line in listing.splitlines():
         if ":" not in line:
             continue
@@ -49,7 +49,7 @@ def find_cjk_font() -> CjkFont:
     if not fonts:
         raise FontError(f"no font with Chinese (zh-CN) glyphs is installed, so the PDF would show blank boxes; {INSTALL_HINT}")
 
-    def rank(ff):
+    def rank(ff: tuple[str, str]) -> tuple[bool, bool, bool, str, str]:
         family, file = ff
         return ("Sans CJK SC" not in family, "CJK" not in family, "Bold" in file or "Black" in file, family, file)
 

@@ -14,7 +14,9 @@ in an industry's parameter defaults, in a client profile's parameters and in a c
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeGuard, TypeVar
+
+_T = TypeVar("_T")
 
 #: a location inside a data file: keys and list indexes
 Loc = tuple[str | int, ...]
@@ -48,7 +50,7 @@ def find_scales(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, list[Any]]]:
             yield from find_scales(sub, loc + (i,))
 
 
-def _number(value: Any) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
@@ -83,14 +85,14 @@ def scale_problems(bands: Any) -> list[tuple[Loc, str]]:
     return problems
 
 
-def check_scale(bands: Any) -> Any:
+def check_scale(bands: _T) -> _T:
     """Raise :class:`LocatedValueError` for the first problem of a scale; return it unchanged."""
     for loc, problem in scale_problems(bands):
         raise LocatedValueError(loc, problem)
     return bands
 
 
-def check_scales_in(params: Any) -> Any:
+def check_scales_in(params: _T) -> _T:
     """Raise :class:`LocatedValueError` for the first problem of any scale inside ``params``."""
     for loc, bands in find_scales(params):
         for sub, problem in scale_problems(bands):

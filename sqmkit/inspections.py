@@ -98,7 +98,7 @@ class ImportedResult:
     @property
     def stale(self) -> bool:
         """Whether the result was recorded on another version of the checklist."""
-        return self.record["build"] != self.payload["build"]
+        return bool(self.record["build"] != self.payload["build"])
 
 
 def read_result(path: str, text: str, reg: Regulation, imported_at: str) -> ImportedResult:

@@ -39,7 +39,7 @@ def _check_text_mapping(value: Any) -> dict[str, str]:
     raise ValueError(f"expected a string or a mapping of language to string, not {type(value).__name__}")
 
 
-class Text(dict):
+class Text(dict[str, str]):
     """A localizable string: ``{"zh-CN": "…", "en": "…"}``; a plain string means zh-CN."""
 
     @classmethod

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Iterator, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Literal, Union
 
 from .profile import Company, DocumentControl, Profile
 from .schema import Family, Industry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from _typeshed import DataclassInstance
 
 # ---------------------------------------------------------------------------------------------
 # Blocks: the structured leaves of an article
@@ -29,8 +32,8 @@ class _Node:
     """Shared by the leaf nodes: a plain-data view for snapshots and diffs (a block's class-level
     ``kind`` included)."""
 
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+    def to_data(self: DataclassInstance) -> dict[str, Any]:
+        data = asdict(self)
         kind = vars(type(self)).get("kind")
         if isinstance(kind, str):
             data["kind"] = kind

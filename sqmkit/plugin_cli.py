@@ -15,7 +15,7 @@ from .errors import SqmkitError
 
 
 @click.group()
-def plugin():
+def plugin() -> None:
     """Write and check industry plugins (see docs/plugins.md)."""
 
 
@@ -25,7 +25,7 @@ def plugin():
               help="the folder to create (default: ./sqmkit-NAME); must not exist or be empty")
 @click.option("--zh-name", default=None, help="the industry's Chinese name, e.g. 洗衣服务 (default: NAME服务)")
 @click.option("--en-name", default=None, help="the industry's English name (default: NAME in title case)")
-def new(name, directory, zh_name, en_name):
+def new(name: str, directory: str | None, zh_name: str | None, en_name: str | None) -> None:
     """Write a new plugin distribution for industry NAME (lower-case, e.g. water-supply).
 
     The plugin works as written: install it with pip install -e, then build its demo handbook,
@@ -61,14 +61,15 @@ def _shown(path: Path) -> str:
 @click.option("--no-assemble", is_flag=True, help="skip assembling the demo profiles with the real assembler")
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
 @click.pass_context
-def check(ctx, targets, strict, quiet, no_assemble, as_json):
+def check(ctx: click.Context, targets: tuple[str, ...], strict: bool, quiet: bool, no_assemble: bool,
+          as_json: bool) -> None:
     """Lint plugins: TARGETS are installed plugin names (courier) or folders (a distribution
     with pyproject.toml, or the sqmkit_<name> package).
 
     Prints one line per problem — file:line: severity: data path: problem [code] (hint) — and
     exits 1 if there is an error (or, with --strict, a warning).
     """
-    from .checker import check_plugin
+    from .lint import check_plugin
 
     failed = False
     reports = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .errors import BuildError
 from .fonts import require_cjk_font
@@ -23,7 +23,7 @@ def _fetcher(root: Path) -> Any:
 
     root = root.resolve()
 
-    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped: URLFetcher is Any
         """Only files inside the output folder and data: URLs; never the network."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -57,7 +57,10 @@ def print_settings(ctx: RenderContext) -> dict[str, str]:
     every character are checked once per build (the handbook and forms PDFs share the result)."""
     if ctx.state.font_family is None:
         ctx.state.font_family = require_cjk_font("".join(ctx.regulation.texts())).family
-    footer = ctx.env.globals["msg"]["page_footer"]
+    msg = ctx.env.globals["msg"]  # the language's messages (render.environment.make_environment)
+    if not isinstance(msg, Mapping):
+        raise BuildError("the template environment's msg global is not a mapping of messages")
+    footer: str = msg["page_footer"]
     before, _, rest = footer.partition("{page}")
     middle, _, after = rest.partition("{pages}")
     return {"font_family": ctx.state.font_family, "footer_before": before, "footer_middle": middle,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Sequence
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -114,7 +114,7 @@ class Profile(_Strict):
 
     @field_validator("id")
     @classmethod
-    def _id(cls, v):
+    def _id(cls, v: str) -> str:
         if not CLIENT_ID_RE.match(v):
             raise ValueError(
                 f"{v!r} is not a valid client id: use lower-case letters, digits and hyphens "
@@ -124,21 +124,21 @@ class Profile(_Strict):
 
     @field_validator("industry")
     @classmethod
-    def _industry(cls, v):
+    def _industry(cls, v: str) -> str:
         if not KEY_RE.match(v.replace("-", "_")):
             raise ValueError(f"{v!r} is not a valid industry id")
         return v
 
     @field_validator("modules")
     @classmethod
-    def _modules(cls, v):
+    def _modules(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
             raise ValueError("a module is listed twice")
         return v
 
     @field_validator("language")
     @classmethod
-    def _lang(cls, v):
+    def _lang(cls, v: str) -> str:
         if v not in LANGUAGES:
             raise ValueError(f"unknown language {v!r}; use one of {', '.join(LANGUAGES)}")
         return v
@@ -193,7 +193,11 @@ def _type_name(v: Any) -> str:
     return type(v).__name__
 
 
-def _check_value(default: Any, value: Any, loc: list, problems: list):
+#: a problem found in the profile's parameters: where it is and what is wrong
+_Problem = tuple[list[str | int], str]
+
+
+def _check_value(default: Any, value: Any, loc: list[str | int], problems: list[_Problem]) -> None:
     dt_, vt = _type_name(default), _type_name(value)
     if dt_ != vt and not (isinstance(default, dict) and set(default) <= {"zh-CN", "en"} and vt == "string"):
         problems.append((loc, f"expected a {dt_} (like {default!r}), got a {vt} ({value!r})"))
@@ -227,7 +231,7 @@ def check_against_industry(profile: Profile, industry: Industry, doc: YamlDoc | 
     """Modules must exist in the industry; parameters must be declared and of the declared type."""
     file = str(doc.path) if doc else "<profile>"
 
-    def err(loc, problem, hint=None):
+    def err(loc: Sequence[str | int], problem: str, hint: str | None = None) -> ProfileError:
         return ProfileError(file, format_loc(loc), problem, doc.line_of(loc) if doc else None, hint)
 
     known = industry.module_ids()
@@ -235,10 +239,10 @@ def check_against_industry(profile: Profile, industry: Industry, doc: YamlDoc | 
         if m not in known:
             raise err(["modules", i], f"unknown module {m!r} for industry {industry.id!r}",
                       f"known modules: {', '.join(known) or 'none'}")
-    problems: list = []
+    problems: list[_Problem] = []
     _check_value(industry.parameters, profile.parameters, ["parameters"], problems)
     for loc, bands in find_scales(profile.parameters, ("parameters",)):
         problems += [(list(loc + sub), problem) for sub, problem in scale_problems(bands)]
     if problems:
-        loc, problem = problems[0]
-        raise err(loc, problem)
+        where, problem = problems[0]
+        raise err(where, problem)

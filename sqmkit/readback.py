@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pypdf.generic import DictionaryObject
+
     from .model import Regulation
 
 
@@ -39,6 +41,7 @@ def assert_handbook_pdf(out_dir: "str | Path", regulation: "Regulation") -> None
     and document number on the cover, one bookmark per chapter, page x / y footer, embedded
     subset fonts, ``/Lang`` of the client's language."""
     from pypdf import PdfReader
+    from pypdf.generic import ArrayObject
 
     pdf = Path(out_dir) / "handbook.pdf"
     reader = PdfReader(str(pdf))
@@ -47,15 +50,32 @@ def assert_handbook_pdf(out_dir: "str | Path", regulation: "Regulation") -> None
     assert regulation.document.number in cover, "document number missing from the cover"
     outline = [o.title for o in reader.outline if not isinstance(o, list)]
     assert len(outline) == len(regulation.chapters), (outline, [c.title for c in regulation.chapters])
-    assert all(ch.title in t for ch, t in zip(regulation.chapters, outline))
+    assert all(t is not None and ch.title in t for ch, t in zip(regulation.chapters, outline))
     if regulation.language == "zh-CN":
         assert f"共 {len(reader.pages)} 页" in pdf_text(pdf, len(reader.pages))
     for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():  # type: ignore[union-attr]
-            font = font.get_object()
-            desc = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
-            assert any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
-    assert reader.trailer["/Root"]["/Lang"] == regulation.language
+        fonts = _pdf_dict(page["/Resources"]).get("/Font")
+        for ref in (_pdf_dict(fonts).values() if fonts else ()):
+            font = glyphs = _pdf_dict(ref)
+            if "/DescendantFonts" in font:  # a composite (CID) font: the glyphs are in its descendant
+                descendants = font["/DescendantFonts"]
+                assert isinstance(descendants, ArrayObject), "/DescendantFonts is not an array"
+                glyphs = _pdf_dict(descendants[0])
+            desc = _pdf_dict(glyphs["/FontDescriptor"])
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    lang = _pdf_dict(reader.trailer["/Root"])["/Lang"]
+    assert isinstance(lang, str) and lang == regulation.language, lang
+
+
+def _pdf_dict(obj: object) -> "DictionaryObject":
+    """``obj`` as a PDF dictionary, an indirect reference followed. pypdf types what a dictionary
+    holds as any PDF object, so the shape is checked here rather than assumed."""
+    from pypdf.generic import DictionaryObject, PdfObject
+
+    if isinstance(obj, PdfObject):
+        obj = obj.get_object()
+    assert isinstance(obj, DictionaryObject), f"expected a PDF dictionary, not {type(obj).__name__}"
+    return obj
 
 
 def assert_module_removed(on: BuiltOutput, off: BuiltOutput) -> None:

@@ -4,7 +4,7 @@ regulation. The clause ↔ form ↔ checklist indexes are filled on the way."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from .errors import PluginError
 from .model import Regulation, strings_of, walk_items
@@ -32,7 +32,8 @@ def _texts_with_owner(reg: Regulation) -> Iterator[tuple[str, str, Any]]:
 def check_references(reg: Regulation, owner: dict[str, str]) -> None:
     """Raise a :class:`PluginError` naming the plugin and both ids for the first reference that
     does not resolve; fill ``reg.index.checked_by`` and ``reg.index.forms_for``."""
-    targets = {"ref": reg.index.clauses, "form": reg.index.forms, "checklist": reg.index.checklists}
+    targets: dict[str, Mapping[str, object]] = {"ref": reg.index.clauses, "form": reg.index.forms,
+                                                "checklist": reg.index.checklists}
     for plugin, where, value in _texts_with_owner(reg):
         for text in strings_of(value):
             for kind, target in references(text):

@@ -77,8 +77,8 @@ class Industry(Strict):
         return check_scales_in(v)  # every grade scale among the defaults (sqmkit.grades)
 
     @model_validator(mode="after")
-    def _unique_modules(self):
-        seen = set()
+    def _unique_modules(self) -> "Industry":
+        seen: set[str] = set()
         for m in self.modules:
             if m.id in seen:
                 raise ValueError(f"module {m.id!r} is declared twice")
@@ -117,7 +117,7 @@ class Article(Strict):
     order: int = 100  # only used where articles from several plugins are merged (总则, 附则)
 
     @model_validator(mode="after")
-    def _has_content(self):
+    def _has_content(self) -> "Article":
         if self.text is None and not self.items and self.block is None:
             raise ValueError("an article needs a text, items or a block")
         return self
@@ -186,7 +186,7 @@ class FormField(Strict):
     hint: Text | None = None
 
     @model_validator(mode="after")
-    def _choices(self):
+    def _choices(self) -> "FormField":
         if self.type in ("choice", "multichoice") and not self.choices:
             raise ValueError(f"a {self.type} field needs choices")
         if self.type == "score" and not self.max:
@@ -257,14 +257,14 @@ class CheckItem(Strict):
 
     @field_validator("max")
     @classmethod
-    def _max(cls, v):
+    def _max(cls, v: int) -> int:
         if v <= 0:
             raise ValueError("max must be positive")
         return v
 
     @field_validator("weight")
     @classmethod
-    def _weight(cls, v):
+    def _weight(cls, v: float) -> float:
         if v <= 0:
             raise ValueError("weight must be positive")
         return v

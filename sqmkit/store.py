@@ -15,7 +15,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
@@ -25,6 +25,9 @@ from .errors import StoreError
 
 TABLES = ("clients", "versions", "builds", "inspections", "actions")
 
+#: one row of a table: a JSON object
+Record = dict[str, Any]
+
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage that writes via temp file + ``os.replace`` and refuses a corrupt file."""
@@ -32,7 +35,7 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str):
         self.path = Path(path)
 
-    def read(self) -> dict | None:
+    def read(self) -> dict[str, dict[str, Any]] | None:
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -48,7 +51,7 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"{self.path}: the store is not a TinyDB database (top level is not an object)")
         return data
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:
@@ -72,22 +75,22 @@ class Store:
         self.db = db
 
     # clients ------------------------------------------------------------------------------------
-    def save_client(self, client_id: str, profile: dict, source: str | None) -> None:
+    def save_client(self, client_id: str, profile: Record, source: str | None) -> None:
         q = Query()
         self.db.table("clients").upsert({"id": client_id, "profile": profile, "source": source}, q.id == client_id)
 
-    def client(self, client_id: str) -> dict | None:
+    def client(self, client_id: str) -> Record | None:
         return self.db.table("clients").get(Query().id == client_id)
 
-    def clients(self) -> list[dict]:
+    def clients(self) -> list[Record]:
         return sorted(self.db.table("clients").all(), key=lambda c: c["id"])
 
     # versions -----------------------------------------------------------------------------------
-    def versions(self, client_id: str) -> list[dict]:
+    def versions(self, client_id: str) -> list[Record]:
         rows = self.db.table("versions").search(Query().client == client_id)
         return sorted(rows, key=lambda r: (r["date"], r["version"]))
 
-    def add_version(self, client_id: str, version: str, date: str, description: str, snapshot: dict) -> None:
+    def add_version(self, client_id: str, version: str, date: str, description: str, snapshot: Record) -> None:
         q = Query()
         if self.db.table("versions").get((q.client == client_id) & (q.version == version)):
             raise StoreError(f"version {version!r} of client {client_id!r} is already issued; "
@@ -96,24 +99,24 @@ class Store:
                                           "description": description, "snapshot": snapshot})
 
     # builds -------------------------------------------------------------------------------------
-    def add_build(self, record: dict) -> None:
+    def add_build(self, record: Record) -> None:
         self.db.table("builds").insert(record)
 
-    def builds(self, client_id: str) -> list[dict]:
-        return self.db.table("builds").search(Query().client == client_id)
+    def builds(self, client_id: str) -> list[Record]:
+        return list(self.db.table("builds").search(Query().client == client_id))
 
     # inspections and actions --------------------------------------------------------------------
-    def add_inspection(self, record: dict) -> int:
+    def add_inspection(self, record: Record) -> int:
         return self.db.table("inspections").insert(record)
 
-    def inspections(self, client_id: str) -> list[dict]:
-        return self.db.table("inspections").search(Query().client == client_id)
+    def inspections(self, client_id: str) -> list[Record]:
+        return list(self.db.table("inspections").search(Query().client == client_id))
 
-    def add_action(self, record: dict) -> int:
+    def add_action(self, record: Record) -> int:
         return self.db.table("actions").insert(record)
 
-    def actions(self, client_id: str) -> list[dict]:
-        return self.db.table("actions").search(Query().client == client_id)
+    def actions(self, client_id: str) -> list[Record]:
+        return list(self.db.table("actions").search(Query().client == client_id))
 
 
 @contextmanager

@@ -10,12 +10,13 @@ never forge a reference.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .i18n import format_date
+from .localized import Text
 
 MARK_RE = re.compile("\x1e(ref|form|checklist):([^:\x1f]*):([^\x1f]*)\x1f")
 
@@ -39,7 +40,7 @@ def references(text: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in MARK_RE.finditer(text or "")]
 
 
-def replace_markers(text: str, fn) -> str:
+def replace_markers(text: str, fn: Callable[[str, str, str], str]) -> str:
     """Replace each marker with ``fn(kind, id, flags)``."""
     return MARK_RE.sub(lambda m: fn(m.group(1), m.group(2), m.group(3)), text)
 
@@ -62,7 +63,7 @@ class TextRenderer:
         self.context = context
         self._cache: dict[str, jinja2.Template] = {}
 
-    def text(self, value, where: str) -> str | None:
+    def text(self, value: Text | None, where: str) -> str | None:
         """Render a :class:`~sqmkit.schema.Text` (or ``None``) in the client's language."""
         if value is None:
             return None

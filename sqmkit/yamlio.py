@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, Sequence
 
 import yaml
+from pydantic_core import ErrorDetails
 
 from .errors import DataError
 from .grades import LocatedValueError
@@ -15,8 +16,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe loader that refuses duplicate mapping keys instead of silently keeping the last."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    mapping = {}
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
@@ -30,13 +31,20 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+class ValidationErrors(Protocol):
+    """What :func:`validation_error` reads of a pydantic ``ValidationError``: its ``errors()``
+    (a checker may pass one error of several, shaped like this)."""
+
+    def errors(self) -> Sequence[ErrorDetails]: ...
+
+
 class YamlDoc:
     """A parsed YAML document that still knows where each value came from."""
 
     def __init__(self, path: Path, data: Any, root: yaml.Node | None):
         self.path, self.data, self._root = path, data, root
 
-    def line_of(self, loc: tuple | list) -> int | None:
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The 1-based line of the value at ``loc`` (keys and list indexes), or of its nearest parent."""
         node, line = self._root, None
         if node is not None:
@@ -58,11 +66,11 @@ class YamlDoc:
                 break
         return line
 
-    def error(self, loc: tuple | list, problem: str, hint: str | None = None) -> DataError:
+    def error(self, loc: Sequence[str | int], problem: str, hint: str | None = None) -> DataError:
         return DataError(str(self.path), format_loc(loc), problem, self.line_of(loc), hint)
 
 
-def format_loc(loc: tuple | list) -> str:
+def format_loc(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -116,7 +124,8 @@ def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlD
     return YamlDoc(path, data, root)
 
 
-def validation_error(doc: YamlDoc, exc, error_cls: type[DataError] = DataError, prefix: tuple = ()) -> DataError:
+def validation_error(doc: YamlDoc, exc: ValidationErrors, error_cls: type[DataError] = DataError,
+                     prefix: Sequence[str | int] = ()) -> DataError:
     """Turn the first error of a pydantic ``ValidationError`` into a :class:`DataError`."""
     err = exc.errors()[0]
     loc = list(prefix) + [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]

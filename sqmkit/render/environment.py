@@ -88,7 +88,7 @@ def render_text(text: str | None, links: Links) -> Markup:
     return Markup(replace_markers(str(escape(text)), repl))
 
 
-def css_string(value) -> Markup:
+def css_string(value: object) -> Markup:
     """A CSS string literal, safe inside a <style> element (no quote, backslash or '<' escapes it)."""
     out = ['"']
     for ch in str(value):
@@ -125,7 +125,7 @@ def make_environment(reg: Regulation, numbering: Numbering, template_dirs: list[
     lang = reg.language
 
     @jinja2.pass_context
-    def clause(ctx, text):
+    def clause(ctx: jinja2.runtime.Context, text: str | None) -> Markup:
         return render_text(text, ctx["links"])
 
     env.filters["clause"] = clause
