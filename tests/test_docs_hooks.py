@@ -1,11 +1,12 @@
 """docs/plugins.md, the plugin author guide, is checked against the code: every hook in
 ``sqmkit.hookspecs`` has a section with its arguments, return value, how results combine and an
-example — and every example is a working hook implementation; nothing documented has gone from
-the code; every data-file field, fixture, checker code, command option and template block point
-is documented."""
+example — and every example is a working hook implementation, written against the public API
+only (``import sqmkit``); nothing documented has gone from the code; every data-file field,
+fixture, public name, checker code, command option and template block point is documented."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
@@ -15,9 +16,14 @@ from pathlib import Path
 
 import click
 import pytest
+import yaml
 from pydantic import BaseModel
 
-from sqmkit import hookspecs, schema
+import sqmkit
+from sqmkit import (
+    FAMILY_HOOKS, Chapter, Checklist, Form, Industry, OutputFormat, ProfileError, build, get_plugin_manager, load,
+)
+from sqmkit import hookspecs, schema  # the modules the reference is checked against
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
@@ -89,11 +95,13 @@ def test_each_hook_section_gives_arguments_returns_combining_and_an_example(hook
     assert any(f"def {hook}(" in ex for ex in examples), f"{hook}: the example does not implement the hook"
 
 
-# The examples run against a real scaffolded plugin named "laundry", as in the tutorial.
+# The examples run against a real scaffolded plugin named "laundry", as in the tutorial: each is
+# registered beside it and takes part in a real assembly (and, where it renders, a real build).
 
 
 @pytest.fixture(scope="module")
 def laundry(tmp_path_factory):
+    """``(scaffold, package)`` of a freshly scaffolded laundry plugin, importable meanwhile."""
     from sqmkit.scaffold import new_plugin
 
     sc = new_plugin("laundry", tmp_path_factory.mktemp("docs") / "sqmkit-laundry", zh_name="洗衣服务",
@@ -104,73 +112,211 @@ def laundry(tmp_path_factory):
         yield sc, importlib.import_module(sc.package)
     finally:
         sys.path.remove(str(sc.target))
-        sys.modules.pop(sc.package, None)
+        for key in [k for k in sys.modules if k == sc.package or k.startswith(sc.package + ".")]:
+            del sys.modules[key]
 
 
-def example_module(hook: str) -> types.ModuleType:
-    (code,) = [ex for ex in re.findall(r"```python\n(.*?)```", HOOK_SECTIONS[hook], re.S) if f"def {hook}(" in ex]
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def example_module(hook: str, folder: Path) -> types.ModuleType:
+    """The section's example, run as a module living in ``folder`` (its ``__file__``)."""
+    (code,) = [ex for ex in python_blocks(HOOK_SECTIONS[hook]) if f"def {hook}(" in ex]
     module = types.ModuleType(f"doc_example_{hook}")
+    module.__file__ = str(folder / f"doc_example_{hook}.py")
     exec(compile(code, f"docs/plugins.md ({hook})", "exec"), module.__dict__)
     return module
 
 
-@pytest.mark.parametrize("hook", hookspecs.hook_names())
-def test_each_hook_example_is_a_working_implementation(hook, laundry, tmp_path):
+def write_profile(demo: Path, folder: Path, **fields) -> Path:
+    """A copy of the demo profile with top-level ``fields`` replaced."""
+    data = yaml.safe_load(demo.read_text(encoding="utf-8"))
+    data.update(fields)
+    path = folder / "client.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class Example:
+    """One hook example registered beside the laundry plugin, with the demo assembled by both."""
+
+    def __init__(self, hook: str, laundry, tmp_path: Path):
+        self.scaffold, package = laundry
+        self.tmp_path = tmp_path
+        self.module = example_module(hook, tmp_path)
+        self.fn = getattr(self.module, hook)
+        self.mgr = get_plugin_manager([("laundry", package.plugin), ("doc-example", self.module)],
+                                      load_entry_points=False)
+        assert self.mgr.hooks_of("doc-example") == [hook]
+        _, self.profile, _, self.reg = load(self.scaffold.demo_profile, self.mgr)
+        #: the same client, of another industry: content for laundry only must not reach it
+        self.other = self.profile.model_copy(update={"industry": "courier"})
+
+    def build(self, formats: list[str]):
+        return build(self.scaffold.demo_profile, self.tmp_path / "out", formats, mgr=self.mgr)
+
+
+def check_industries(ex: Example) -> None:
+    assert [i.id for i in ex.fn()] == ["ironing"] and all(isinstance(i, Industry) for i in ex.fn())
+    found = ex.mgr.industries()
+    assert (found["ironing"][0], found["laundry"][0]) == ("doc-example", "laundry")
+
+
+#: family hooks whose example contributes to every industry (the others: to laundry only)
+EVERY_INDUSTRY = {"register_service_standards", "register_controls", "register_supplementary_provisions"}
+
+
+def check_chapters(ex: Example) -> None:
+    hook = ex.fn.__name__
+    (family,) = [f for f, h in FAMILY_HOOKS.items() if h == hook]
+    chapters = ex.fn(profile=ex.profile)
+    assert chapters and all(isinstance(c, Chapter) and not hasattr(c, "family") for c in chapters)
+    assert bool(ex.fn(profile=ex.other)) == (hook in EVERY_INDUSTRY)
+    ids = set(ex.reg.clause_ids())
+    for chapter in chapters:
+        assert all(f"{chapter.id}.{a.id}" in ids for a in chapter.articles), chapter.id
+        if family not in ("general", "supplementary"):
+            node = ex.reg.clause(chapter.id)
+            assert (node.family, node.plugins) == (family, ["doc-example"])
+    if family == "general":  # merged into 总则 by article order: after the core's purpose and basis
+        assert [a.id for a in ex.reg.chapters[0].articles] == [
+            "core.general.purpose", "core.general.basis", "laundry.general.scope.scope"]
+    if family == "supplementary":  # before the core's interpretation (80)
+        assert [a.id for a in ex.reg.chapters[-1].articles][:2] == [
+            "records.supplementary.retention", "core.supplementary.interpretation"]
+
+
+def check_forms(ex: Example) -> None:
+    assert [f.id for f in ex.fn(profile=ex.profile)] == ["laundry.onsite-receipt"]
+    assert all(isinstance(f, Form) for f in ex.fn(profile=ex.profile)) and ex.fn(profile=ex.other) == []
+    assert ex.reg.forms_for("laundry.standards.staff.onsite-visit") == ["laundry.onsite-receipt"]
+    _, _, _, off = load(write_profile(ex.scaffold.demo_profile, ex.tmp_path, modules=[]), ex.mgr)
+    assert [f.id for f in off.forms] == ["laundry.complaint-register"]  # the module's form went with it
+
+
+def check_checklists(ex: Example) -> None:
+    assert [c.id for c in ex.fn(profile=ex.profile)] == ["laundry.complaint-audit"]
+    assert all(isinstance(c, Checklist) for c in ex.fn(profile=ex.profile)) and ex.fn(profile=ex.other) == []
+    assert ("laundry.complaint-audit", "laundry.complaint-audit.handling.registered") in \
+        ex.reg.checked_by("laundry.controls.quality.complaints")
+    assert [b.grade for b in ex.reg.checklist("laundry.complaint-audit").bands] == ["A", "B", "C"]
+
+
+def check_validate_profile(ex: Example) -> None:
+    assert ex.fn(profile=ex.profile, industry=ex.reg.industry) == []
+    bad = write_profile(ex.scaffold.demo_profile, ex.tmp_path, parameters={"complaint": {"resolve_days": 0}})
+    with pytest.raises(ProfileError) as info:
+        load(bad, ex.mgr)
+    assert info.value.where == "parameters.complaint.resolve_days" and "must be at least 1 day" in str(info.value)
+
+
+def check_template_dirs(ex: Example) -> None:
+    folder = ex.tmp_path / "templates" / "laundry"
+    (folder / "site").mkdir(parents=True)
+    (folder / "site" / "base.html").write_text(
+        '{% extends "core:site/base.html" %}{% block footer %}<footer class="house-style"></footer>{% endblock %}',
+        encoding="utf-8")
+    assert ex.fn(profile=ex.profile) == [folder] and ex.fn(profile=ex.other) == []
+    assert ex.mgr.template_dirs(ex.profile)[0] == folder  # "doc-example" sorts before "laundry"
+    assert 'class="house-style"' in ex.build(["html"]).path("index.html").read_text(encoding="utf-8")
+
+
+def check_prepare_jinja_env(ex: Example) -> None:
+    import jinja2
+
+    env = jinja2.Environment()
+    env.globals["reg"] = ex.reg
+    assert ex.fn(env=env, profile=ex.profile) is None
+    assert env.from_string("{{ 1200|yuan }}/{{ response_minutes }}").render() == "1,200元/5"
+    ex.build(["html"])  # and in a real build
+
+
+def check_output_formats(ex: Example) -> None:
+    (fmt,) = ex.fn()
+    assert isinstance(fmt, OutputFormat) and fmt.name in ex.mgr.output_formats()
+    text = ex.build([fmt.name]).path("outline.txt").read_text(encoding="utf-8")
+    assert text.startswith("洗衣服务质量管理制度\n\n第一章 总则\n  第一条")
+    assert "第二章 服务人员服务规范" in text
+
+
+def check_commands(ex: Example) -> None:
     from click.testing import CliRunner
 
-    from sqmkit.build import build, load
-    from sqmkit.outputs import OutputFormat
-    from sqmkit.plugins import get_plugin_manager
+    group = click.Group("sqmkit")
+    assert ex.fn(cli=group) is None
+    (name,) = group.commands
+    out = CliRunner().invoke(group, [name, str(ex.scaffold.demo_profile)])
+    assert out.exit_code == 0 and "某某公司" in out.output, out.output
 
-    scaffold, plugin = laundry
-    example = example_module(hook)
-    # pluggy checks the hook name and that the implementation asks only for arguments the spec has
-    get_plugin_manager([("doc-example", example)], load_entry_points=False)
+
+CHECKS = {
+    "register_industries": check_industries,
+    **{hook: check_chapters for hook in FAMILY_HOOKS.values()},
+    "register_forms": check_forms,
+    "register_checklists": check_checklists,
+    "validate_profile": check_validate_profile,
+    "register_template_dirs": check_template_dirs,
+    "prepare_jinja_env": check_prepare_jinja_env,
+    "register_output_formats": check_output_formats,
+    "register_commands": check_commands,
+}
+
+
+@pytest.mark.parametrize("hook", hookspecs.hook_names())
+def test_each_hook_example_is_a_working_implementation(hook, laundry, tmp_path):
+    assert hook in CHECKS, f"no check for the example of {hook}: add one to CHECKS"
+    CHECKS[hook](Example(hook, laundry, tmp_path))
+
+
+def test_every_example_imports_only_from_sqmkit():
+    """Plugins use the public API: ``from sqmkit import …``, never a module behind it."""
+    for code in python_blocks(DOC):
+        for node in ast.walk(ast.parse(code)):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            bad = [n for n in names if n.startswith("sqmkit.")]
+            assert not bad, f"an example in docs/plugins.md imports {bad[0]}:\n{code}"
+
+
+def package_example(marker: str, package: types.ModuleType) -> types.ModuleType:
+    """A section-2 example run as the laundry package's ``__init__.py``."""
+    (code,) = [b for b in python_blocks(section(DOC, r"2\. The plugin package", 2)) if marker in b]
+    module = types.ModuleType(package.__name__)
+    exec(compile(code, f"docs/plugins.md ({marker})", "exec"), module.__dict__)
+    return module
+
+
+def test_the_one_line_plugin_is_the_scaffolds(laundry):
+    scaffold, package = laundry
+    module = package_example("plugin = DataPack.for_package(__name__)\n\n#:", package)
+    assert isinstance(module.plugin, sqmkit.DataPack) and module.plugin.root == scaffold.package_dir
+    assert module.DEMO_PROFILE == package.DEMO_PROFILE == scaffold.demo_profile
+
+
+def test_the_datapack_subclass_example_is_a_working_plugin(laundry, tmp_path):
+    scaffold, package = laundry
+    plugin = package_example("(DataPack):", package).plugin
+    assert isinstance(plugin, sqmkit.DataPack) and plugin.root == scaffold.package_dir
     mgr = get_plugin_manager([("laundry", plugin)], load_entry_points=False)
-    _, profile, _, reg = load(scaffold.demo_profile, mgr)
-    fn = getattr(example, hook)
-    kwargs = {"profile": profile, "industry": reg.industry}
-    if hook == "register_industries":
-        assert [i.id for i in fn()] == ["laundry"]
-    elif hook in ("register_general_provisions", "register_service_standards", "register_controls",
-                  "register_improvement_cycle", "register_incentives", "register_supplementary_provisions"):
-        chapters = fn(profile=profile)
-        assert isinstance(chapters, list) and all(isinstance(c, schema.Chapter) for c in chapters)
-        if hook in ("register_service_standards", "register_controls", "register_improvement_cycle"):
-            assert chapters, f"{hook}: the example contributes nothing for the laundry demo"
-    elif hook == "register_forms":
-        assert [f.id for f in fn(profile=profile)] == ["laundry.complaint-register"]
-    elif hook == "register_checklists":
-        assert [c.id for c in fn(profile=profile)] == ["laundry.service-check"]
-    elif hook == "validate_profile":
-        assert fn(**kwargs) == []
-        bad = profile.model_copy(update={"parameters": {"complaint": {"resolve_days": 0}}})
-        assert fn(profile=bad, industry=reg.industry) == [("parameters.complaint.resolve_days", "must be at least 1 day")]
-    elif hook == "register_template_dirs":
-        (folder,) = fn()
-        assert Path(folder) == scaffold.package_dir / "templates"
-    elif hook == "prepare_jinja_env":
-        import jinja2
+    assert {"validate_profile", "register_controls", "register_template_dirs"} <= set(mgr.hooks_of("laundry"))
+    assert load(scaffold.demo_profile, mgr)[3].title == "洗衣服务质量管理制度"  # the data still comes through
+    bad = write_profile(scaffold.demo_profile, tmp_path, parameters={"complaint": {"resolve_days": 0}})
+    with pytest.raises(ProfileError, match="must be at least 1 day"):
+        load(bad, mgr)
 
-        env = jinja2.Environment()
-        env.globals["reg"] = reg
-        assert fn(env=env, profile=profile) is None
-        assert env.from_string("{{ 1200|yuan }}/{{ response_minutes }}").render() == "1,200元/5"
-    elif hook == "register_output_formats":
-        (fmt,) = fn()
-        assert isinstance(fmt, OutputFormat)
-        both = get_plugin_manager([("laundry", plugin), ("doc-example", example)], load_entry_points=False)
-        result = build(scaffold.demo_profile, tmp_path, [fmt.name], mgr=both)
-        text = result.path("handbook.txt").read_text(encoding="utf-8")
-        assert text.startswith("洗衣服务质量管理制度\n") and "第一条" in text
-    elif hook == "register_commands":
-        group = click.Group("sqmkit")
-        assert fn(cli=group) is None
-        (name,) = group.commands
-        out = CliRunner().invoke(group, [name, str(scaffold.demo_profile)])
-        assert out.exit_code == 0 and "某某公司" in out.output, out.output
-    else:  # pragma: no cover - a new hook needs a line here
-        pytest.fail(f"no check for the example of {hook}: add one to this test")
+
+def test_the_family_table_is_family_hooks_in_print_order():
+    table = section(DOC, r"2\.3 The family is stated once", 3)
+    assert re.findall(r"^\| `(\w+)` \| `(\w+)` \|", table, re.M) == list(FAMILY_HOOKS.items())
+
+
+def test_the_public_api_table_lists_exactly_sqmkit_all():
+    table = section(DOC, r"2\.7 The public API", 3)
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| for ")]
+    documented = set(re.findall(r"`(\w+)`", "\n".join(rows)))
+    public = set(sqmkit.__all__) - {"__version__"}
+    assert documented == public, f"undocumented: {sorted(public - documented)}; gone: {sorted(documented - public)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,8 +351,11 @@ def test_every_fixture_is_documented():
 
 
 def test_every_checker_code_is_documented():
-    source = (ROOT / "sqmkit" / "checker.py").read_text(encoding="utf-8")
-    codes = set(re.findall(r'self\.add\((?:ERROR|WARNING), "([a-z-]+)"', source))
+    """Every code a lint rule declares (each module of sqmkit/lint/rules/ lists its CODES) is in
+    the table of section 5, and the table lists nothing else."""
+    from sqmkit.lint.rules import MODULES
+
+    codes = {code for module in MODULES for code in module.CODES}
     table = section(DOC, r"5\. Checking a plugin", 2)
     documented = set(re.findall(r"^\| `([a-z][a-z-]*)` \| (?:error|warning)", table, re.M))
     assert codes == documented, f"undocumented: {sorted(codes - documented)}; gone: {sorted(documented - codes)}"
