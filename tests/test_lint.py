@@ -1,26 +1,28 @@
-"""`sqmkit plugin check`: the plugin linter, run on the built-in plugins and on broken copies of a
-scaffolded plugin."""
+"""`sqmkit plugin check`: the plugin linter (sqmkit.lint), run on the built-in plugins, on broken
+copies of a scaffolded plugin and on a plugin in the sqmkit 0.1 shape."""
 from __future__ import annotations
 
+import ast
 import importlib
-import importlib.metadata
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from sqmkit.checker import CheckerError, check_plugin, locate
+from sqmkit import PluginError, get_plugin_manager
+from sqmkit.lint import CODES, RULES, CheckerError, check_plugin, locate
+from sqmkit.lint.rules import MODULES
 from sqmkit.plugin_cli import plugin as plugin_group
-from sqmkit.scaffold import ScaffoldError, check_name, new_plugin
+from sqmkit.scaffold import new_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
+LINT = ROOT / "sqmkit" / "lint"
+LEGACY = ROOT / "tests" / "fixtures" / "legacy_plugin_v01"
 BUILTIN = ("courier", "clinic", "hospitality")
 NAME = "kit-laundry"  # a name no real plugin uses, so nothing installed gets in the way
 PKG = "sqmkit_kit_laundry"
@@ -36,19 +38,6 @@ def scaffold(tmp_path_factory):
     return new_plugin(NAME, tmp_path_factory.mktemp("scaffold") / f"sqmkit-{NAME}", zh_name="洗衣服务")
 
 
-@pytest.fixture
-def scaffolded(scaffold):
-    """The scaffolded package, importable as after ``pip install -e`` (its folder on sys.path)."""
-    sys.path.insert(0, str(scaffold.target))
-    importlib.invalidate_caches()
-    try:
-        yield importlib.import_module(PKG)
-    finally:
-        sys.path.remove(str(scaffold.target))
-        for key in [k for k in sys.modules if k == PKG or k.startswith(PKG + ".")]:
-            del sys.modules[key]
-
-
 class PluginCopy:
     """A copy of the scaffolded plugin to break, one edit at a time."""
 
@@ -56,18 +45,26 @@ class PluginCopy:
         self.root = root
         self.package = root / PKG
 
+    def path(self, rel: str) -> Path:
+        """A file of the package (``rules/…``), or of the distribution when ``rel`` starts with /."""
+        return self.package / rel if not rel.startswith("/") else self.root / rel[1:]
+
     def edit(self, rel: str, old: str, new: str) -> Path:
-        path = self.package / rel if not rel.startswith("/") else self.root / rel[1:]
+        path = self.path(rel)
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {rel}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         return path
 
+    def write(self, rel: str, text: str) -> Path:
+        path = self.path(rel)
+        path.write_text(text, encoding="utf-8")
+        return path
+
     def line_of(self, rel: str, marker: str, occurrence: int = 1) -> int:
         """The line of the ``occurrence``-th line holding ``marker``."""
-        path = self.package / rel if not rel.startswith("/") else self.root / rel[1:]
         seen = 0
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for i, line in enumerate(self.path(rel).read_text(encoding="utf-8").splitlines(), 1):
             if marker in line:
                 seen += 1
                 if seen == occurrence:
@@ -97,9 +94,23 @@ def run_cli(*args: str, cwd: Path | None = None):
         os.chdir(old)
 
 
+def import_from(folder: Path, module: str):
+    """Import ``module`` from ``folder`` (then forget it again: see the caller's ``finally``)."""
+    sys.path.insert(0, str(folder))
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.path.remove(str(folder))
+
+
+def forget(module: str) -> None:
+    for key in [k for k in sys.modules if k == module or k.startswith(module + ".")]:
+        del sys.modules[key]
+
 
 # ---------------------------------------------------------------------------------------------
-# Checker: the built-in plugins, finding plugins, the command line
+# The built-in plugins, finding plugins, the command line
 # ---------------------------------------------------------------------------------------------
 
 
@@ -116,19 +127,27 @@ def test_plugins_are_found_by_installed_name_distribution_or_package():
     by_name = locate("courier")
     assert by_name.package_dir == ROOT / "plugins/courier/sqmkit_courier"
     assert by_name.dist_dir == ROOT / "plugins/courier" and by_name.module == "sqmkit_courier"
+    assert by_name.entry_point is not None and by_name.entry_point.attribute == "plugin"
     by_dist = locate(ROOT / "plugins/courier")
     by_package = locate(ROOT / "plugins/courier/sqmkit_courier")
     assert by_dist.package_dir == by_package.package_dir == by_name.package_dir
     assert by_dist.name == by_package.name == "courier"
+    assert by_dist.entry_point == by_package.entry_point == by_name.entry_point
     default = locate("default")
-    assert default.builtin and default.root.name == "data"
+    assert default.builtin and default.root == ROOT / "sqmkit/builtin/data"
     with pytest.raises(CheckerError, match=r"no installed plugin named 'nope'.*installed plugins: .*courier"):
         locate("nope")
 
 
 def test_the_builtin_default_plugin_passes_too():
     report = check_plugin("default")
-    assert report.errors == [] and report.stats["clauses"] >= 4
+    assert report.findings == [] and report.stats["clauses"] >= 4, report.format()
+
+
+def test_the_scaffolded_plugin_passes_without_a_finding(scaffold):
+    report = check_plugin(scaffold.target)
+    assert report.findings == [], report.format()
+    assert report.stats["assemblies"] >= 2 and not report.stats.get("assembly_skipped")
 
 
 def test_check_prints_file_line_problem_and_hint_and_exits_1(plugin_copy):
@@ -165,7 +184,7 @@ def test_an_unknown_target_is_a_clear_error(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Checker: each kind of problem, on a copy of the scaffolded plugin
+# Each kind of problem, on a copy of the scaffolded plugin
 # ---------------------------------------------------------------------------------------------
 
 # (edited file, old, new, code, severity, reported file, marker of the reported line (or (marker,
@@ -246,8 +265,21 @@ def test_the_checker_finds(plugin_copy, rel, old, new, code, severity, reported,
     assert hit.line is not None and hit.hint or code in ("schema", "profile"), hit.format()
     assert report.failed() == (severity == "error")
     assert report.failed(strict=True)
+    assert report.codes() <= CODES, report.format()
     # one mistake, one kind of finding: no cascade of unrelated errors
     assert {f.code for f in report.errors} <= {code}, report.format()
+
+
+def test_a_grade_scale_is_checked_once_with_the_cores_own_check(plugin_copy):
+    """The schema (Industry's validator) and the grade-scale rule (sqmkit.grades.scale_problems)
+    see the same problem: it is reported once, at the value's line."""
+    plugin_copy.edit("industry.yaml", "      - grade: C\n        min: 0\n", "      - grade: C\n        min: 10\n")
+    report = plugin_copy.check(assemble=True)
+    (finding,) = report.findings
+    assert finding.code == "schema" and "the lowest band must start at 0" in finding.problem
+    assert finding.file == plugin_copy.package / "industry.yaml"
+    assert finding.line == plugin_copy.line_of("industry.yaml", "min: 10")
+    assert report.stats.get("assembly_skipped")
 
 
 def test_a_reference_guarded_by_its_module_is_not_dangling(plugin_copy):
@@ -257,17 +289,23 @@ def test_a_reference_guarded_by_its_module_is_not_dangling(plugin_copy):
     assert plugin_copy.check(assemble=True).findings == []
 
 
-def test_the_real_assembler_finds_a_hook_the_plugin_does_not_implement(plugin_copy):
-    plugin_copy.edit("__init__.py", '@hookimpl\ndef register_controls(profile):\n    return pack.chapters("controls", profile)\n', "")
-    report = plugin_copy.check(assemble=True)
-    assert report.codes("error") == {"assemble"}, report.format()
-    (finding,) = report.errors
-    assert finding.file == plugin_copy.package / "forms/complaint-register.yaml"
-    assert "does __init__.py implement register_controls" in finding.hint
+# ---------------------------------------------------------------------------------------------
+# The plugin object and the real assembler
+# ---------------------------------------------------------------------------------------------
+
+PACK_WITH = """from sqmkit import DataPack, hookimpl
+
+
+class LaundryPack(DataPack):
+{methods}
+
+plugin = LaundryPack.for_package(__name__)
+"""
 
 
 def test_the_real_assembler_runs_with_each_module_off(plugin_copy):
-    """A reference the static checks cannot read (a computed id) still fails with the module off."""
+    """A reference the static rules cannot read (a computed id) still fails with the module off,
+    reported at the clause the error's ids name."""
     plugin_copy.edit("rules/60-controls.yaml", "按以下步骤办理：",
                      "上门投诉按{{ ref('kit-laundry.standards.staff.' ~ 'onsite-visit') }}办理。")
     report = plugin_copy.check(assemble=True)
@@ -276,14 +314,97 @@ def test_the_real_assembler_runs_with_each_module_off(plugin_copy):
     assert error.code == "assemble" and "(module 'onsite' off)" in error.problem
     assert "switched off for this client" in error.problem
     assert error.file == plugin_copy.package / "rules/60-controls.yaml"
+    assert error.line == plugin_copy.line_of("rules/60-controls.yaml", "id: complaints")
+
+
+def test_content_a_plugin_object_drops_is_reported_at_the_content(plugin_copy):
+    """A DataPack hands over everything in its files: a subclass overriding a family hook to
+    return nothing drops content, which is named with the object that dropped it."""
+    plugin_copy.edit("rules/60-controls.yaml", "按{{ checklist('kit-laundry.service-check') }}", "")
+    plugin_copy.write("__init__.py", PACK_WITH.format(methods=(
+        "    @hookimpl\n    def register_checklists(self, profile):\n        return []\n")))
+    report = plugin_copy.check(assemble=True)
+    assert report.codes("error") == {"assemble"}, report.format()
+    finding = report.errors[0]
+    assert finding.file == plugin_copy.package / "checklists/service-check.yaml"
+    assert finding.line == plugin_copy.line_of("checklists/service-check.yaml", "id: kit-laundry.service-check")
+    assert "checklist 'kit-laundry.service-check' is in the data files but not in the assembled regulation" \
+        in finding.problem
+    assert "the plugin object sqmkit_kit_laundry:plugin" in finding.problem
+    assert "LaundryPack.register_checklists overrides the DataPack's" in finding.hint
+
+
+def test_a_dropped_family_is_found_through_the_reference_that_dangles(plugin_copy):
+    """Without the controls chapter the form's clause dangles: the PluginError's ids place the
+    finding at the form, and the hint names the hook that did not hand the clause over."""
+    plugin_copy.write("__init__.py", PACK_WITH.format(methods=(
+        "    @hookimpl\n    def register_controls(self, profile):\n        return []\n")))
+    report = plugin_copy.check(assemble=True)
+    assert report.codes("error") == {"assemble"}, report.format()
+    (finding,) = report.errors
+    assert finding.file == plugin_copy.package / "forms/complaint-register.yaml"
+    assert "names clause 'kit-laundry.controls.quality.complaints'" in finding.problem
+    assert "did not hand it over: does it override register_controls?" in finding.hint
 
 
 def test_the_real_assembler_runs_the_plugins_own_profile_checks(plugin_copy):
-    plugin_copy.edit("industry.yaml", "      - grade: C\n        min: 0\n", "      - grade: C\n        min: 10\n")
+    plugin_copy.write("__init__.py", PACK_WITH.format(methods=(
+        "    @hookimpl\n    def validate_profile(self, profile, industry):\n"
+        "        return [(\"parameters.service.response_minutes\", \"must be at most 3\")]\n")))
     report = plugin_copy.check(assemble=True)
     assert report.codes("error") == {"assemble"}, report.format()
-    assert "the lowest band must start at 0" in report.errors[0].problem
-    assert report.errors[0].file.name == "demo-kit-laundry.yaml"
+    (finding,) = report.errors
+    assert "must be at most 3" in finding.problem and "(as written)" in finding.problem
+    assert finding.file == plugin_copy.package / "examples/demo-kit-laundry.yaml"
+    assert finding.line == plugin_copy.line_of("examples/demo-kit-laundry.yaml", "response_minutes")
+    assert finding.where == "parameters.service.response_minutes"
+
+
+def test_a_hook_that_raises_is_reported_at_the_package(plugin_copy):
+    plugin_copy.write("__init__.py", PACK_WITH.format(methods=(
+        "    @hookimpl\n    def register_forms(self, profile):\n        raise KeyError('oops')\n")))
+    report = plugin_copy.check(assemble=True)
+    (finding,) = report.errors
+    assert finding.code == "assemble" and "hook register_forms raised KeyError" in finding.problem
+    assert finding.file == plugin_copy.package / "__init__.py"
+    assert finding.hint == "see sqmkit_kit_laundry:plugin, hook register_forms"
+
+
+def test_a_package_that_does_not_import_is_reported(plugin_copy):
+    plugin_copy.write("__init__.py", "import no_such_module_for_sqmkit\n")
+    report = plugin_copy.check(assemble=True)
+    (finding,) = report.errors
+    assert finding.code == "assemble" and finding.file == plugin_copy.package / "__init__.py"
+    assert "ModuleNotFoundError" in finding.problem
+    assert plugin_copy.check(assemble=False).findings == []  # --no-assemble imports nothing
+
+
+def test_an_entry_point_naming_the_module_instead_of_the_pack_is_reported(plugin_copy):
+    plugin_copy.edit("/pyproject.toml", f'{NAME} = "{PKG}:plugin"', f'{NAME} = "{PKG}"')
+    report = plugin_copy.check(assemble=True)
+    (finding,) = report.errors
+    assert finding.code == "packaging" and finding.file == plugin_copy.root / "pyproject.toml"
+    assert "never reaches a client" in finding.problem and f'"{PKG}:plugin"' in finding.hint
+
+
+def test_a_plugin_in_the_0_1_shape_is_an_error_saying_what_to_change(tmp_path):
+    """sqmkit 0.1's plugin (hook functions handing over a module-level DataPack, the entry point
+    naming the module): the finding is the manager's own PluginError, at __init__.py."""
+    copy = tmp_path / "legacy"
+    shutil.copytree(LEGACY, copy)
+    report = check_plugin(copy)
+    (finding,) = report.errors
+    assert finding.code == "legacy-shape" and finding.severity == "error"
+    assert finding.file == copy / "sqmkit_laundry" / "__init__.py"
+    try:
+        module = import_from(copy, "sqmkit_laundry")
+        with pytest.raises(PluginError) as refused:
+            get_plugin_manager([("laundry", module)], load_entry_points=False)
+    finally:
+        forget("sqmkit_laundry")
+    assert finding.problem == str(refused.value)
+    assert "DataPack.for_package(__name__)" in finding.problem and '"sqmkit_laundry:plugin"' in finding.problem
+    assert "sqmkit_laundry" not in sys.modules  # checking imports nothing for good
 
 
 def test_a_broken_template_is_reported_with_its_line(plugin_copy):
@@ -296,11 +417,51 @@ def test_a_broken_template_is_reported_with_its_line(plugin_copy):
 
 
 def test_a_distribution_without_entry_point_or_package_data_is_reported(plugin_copy):
-    plugin_copy.edit("/pyproject.toml", "[project.entry-points.sqmkit]\nkit-laundry = \"sqmkit_kit_laundry\"\n", "")
+    plugin_copy.edit("/pyproject.toml", f'[project.entry-points.sqmkit]\n{NAME} = "{PKG}:plugin"\n', "")
     plugin_copy.edit("/pyproject.toml", '"forms/*.yaml", ', "")
     report = plugin_copy.check()
-    assert any(f.code == "packaging" and f.severity == "error" and "no entry point" in f.problem for f in report.findings)
+    assert any(f.code == "packaging" and f.severity == "error" and "no entry point" in f.problem
+               and f'"{PKG}:plugin"' in f.hint for f in report.findings)
     assert any(f.code == "packaging" and f.severity == "warning" and "forms/complaint-register.yaml" in f.problem
                for f in report.findings)
 
 
+# ---------------------------------------------------------------------------------------------
+# The linter's own shape: small rules over public data
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_rule_declares_what_it_reports():
+    assert RULES and len({r.name for r in RULES}) == len(RULES)
+    for module in MODULES:
+        assert module.__doc__ and module.CODES and module.RULES, module.__name__
+        for rule in module.RULES:
+            assert set(rule.codes) <= set(module.CODES), rule.name
+            assert rule.check.__doc__, f"rule {rule.name} says what it checks"
+    assert CODES == {code for rule in RULES for code in rule.codes}
+
+
+LINT_MODULES = sorted(LINT.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", LINT_MODULES, ids=lambda p: str(p.relative_to(LINT)))
+def test_lint_modules_and_functions_stay_small(path):
+    source = path.read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 400, f"{path.name} has {len(source.splitlines())} lines"
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            assert length <= 50, f"{path.name}:{node.lineno} {node.name}() has {length} lines"
+
+
+@pytest.mark.parametrize("path", LINT_MODULES, ids=lambda p: str(p.relative_to(LINT)))
+def test_the_linter_reads_public_apis_only(path):
+    """No private names of other modules, no reaching into an object's private attributes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            assert not private, f"{path.name}:{node.lineno} imports {private}"
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            assert isinstance(node.value, ast.Name) and node.value.id == "self", \
+                f"{path.name}:{node.lineno} reads .{node.attr}"
