@@ -85,7 +85,7 @@ class Workspace:
     def store(self) -> Path:
         return self.root / "sqmkit-store.json"
 
-    def profile(self, source: "str | Path | dict", name: str | None = None, **changes: Any) -> Path:
+    def profile(self, source: "str | Path | dict[str, Any]", name: str | None = None, **changes: Any) -> Path:
         """Write a profile into the workspace and return its path.
 
         ``source`` is a profile file or a dict. A file's logo (``branding.logo``) and template
@@ -186,10 +186,10 @@ def sqmkit_workspace(tmp_path: Path) -> Workspace:
 
 
 @pytest.fixture
-def sqmkit_build(sqmkit_manager, sqmkit_workspace) -> Callable[..., Built]:
+def sqmkit_build(sqmkit_manager: Callable[..., "Manager"], sqmkit_workspace: Workspace) -> Callable[..., Built]:
     """Build a profile with the given plugins: ``sqmkit_build(profile, plugin, formats=("html",))``."""
 
-    def run(profile: "str | Path | dict", *plugins: Any, formats: Iterable[str] | None = ("html",),
+    def run(profile: "str | Path | dict[str, Any]", *plugins: Any, formats: Iterable[str] | None = ("html",),
             templates: "str | Path | None" = None, store: bool = False, entry_points: bool = False) -> Built:
         from sqmkit import build
 
