@@ -27,7 +27,7 @@ from .numbering import Numbering
 from .params import MissingParameter, effective_parameters, lookup
 from .plugins import Manager, get_plugin_manager, installed_plugin_names
 from .profile import Profile, load_profile
-from .readback import assert_handbook_pdf, assert_module_removed, pdf_text
+from .readback import assert_handbook_pdf, assert_module_removed, pdf_text, yaml_line
 from .schema import (
     Article, Band, Chapter, ChapterFile, CheckItem, Checklist, CheckSection, Family, Form, FormField, FormSection,
     Industry, Item, Module, Text,
@@ -52,7 +52,7 @@ __all__ = [
     # running the pipeline
     "Manager", "get_plugin_manager", "installed_plugin_names", "assemble", "check_profile", "Issued", "load", "build", "BuildResult",
     # checking plugins and outputs
-    "check_plugin", "Report", "Finding", "pdf_text", "assert_handbook_pdf", "assert_module_removed",
+    "check_plugin", "Report", "Finding", "pdf_text", "assert_handbook_pdf", "assert_module_removed", "yaml_line",
     # errors
     "SqmkitError", "DataError", "ProfileError", "PluginError", "BuildError", "FontError", "StoreError",
 ]

@@ -6,7 +6,7 @@ functions are exported by :mod:`sqmkit`); they need the ``testing`` extra (pypdf
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     from pypdf.generic import DictionaryObject
@@ -98,3 +98,23 @@ def assert_module_removed(on: BuiltOutput, off: BuiltOutput) -> None:
         assert f'id="{clause}"' not in site and f"#{clause}\"" not in site, f"{clause} still in the site"
     ids = set(off_reg.clause_ids())
     assert set(off_reg.index.checked_by) <= ids and set(off_reg.index.forms_for) <= ids
+
+
+def yaml_line(path: "str | Path", loc: "list[str | int]") -> int:
+    """The 1-based line where the field at ``loc`` (keys and list indexes) is written in a YAML
+    file — its key's line, or the list entry's — read with PyYAML's own node marks, independently
+    of sqmkit's reader, so a test can check the line an error names."""
+    import yaml
+
+    node: Any = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    if node is None:
+        raise ValueError(f"{path} holds no YAML document")
+    mark = node.start_mark
+    for part in loc:
+        if isinstance(part, int):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            key, node = next((k, v) for k, v in node.value if k.value == part)
+            mark = key.start_mark
+    return int(mark.line) + 1

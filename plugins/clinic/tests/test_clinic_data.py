@@ -211,18 +211,6 @@ def _write(tmp_path: Path, data: dict) -> Path:
     return path
 
 
-def _line_of(path: Path, loc: list) -> int:
-    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
-    the list entry's), read with PyYAML's own node marks."""
-    node = yaml.compose(path.read_text(encoding="utf-8"))
-    for part in loc:
-        if isinstance(part, int):
-            node = node.value[part]
-            mark = node.start_mark
-        else:
-            key, node = next((k, v) for k, v in node.value if k.value == part)
-            mark = key.start_mark
-    return mark.line + 1
 
 
 def _profile_error(path: Path) -> sqmkit.ProfileError:
@@ -241,7 +229,7 @@ def test_core_rejects_bands_that_do_not_descend(tmp_path):
     path = _write(tmp_path, data)
     err = _profile_error(path)
     assert err.where == "parameters.grading.department[1].min"
-    assert err.line == _line_of(path, ["parameters", "grading", "department", 1, "min"])
+    assert err.line == sqmkit.yaml_line(path, ["parameters", "grading", "department", 1, "min"])
     with pytest.raises(sqmkit.ProfileError) as caught:  # the whole pipeline stops at the same place
         sqmkit.load(path, _manager())
     assert (caught.value.where, caught.value.line) == (err.where, err.line)
@@ -260,7 +248,7 @@ def test_validate_profile_rejects_bad_bands(pack, tmp_path):
                for field, msg in problems)
     err = _profile_error(path)  # and the core reports it, at the scale's line
     assert err.where == "parameters.grading.department"
-    assert err.line == _line_of(path, ["parameters", "grading", "department"])
+    assert err.line == sqmkit.yaml_line(path, ["parameters", "grading", "department"])
 
     data = _demo_data()
     data["parameters"]["assessment"] = {"weight_records": 40}

@@ -42,18 +42,6 @@ def _strings(value):
             yield from _strings(getattr(value, name))
 
 
-def _line_of(path: Path, loc: list) -> int:
-    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
-    the list entry's), read with PyYAML's own node marks."""
-    node = yaml.compose(path.read_text(encoding="utf-8"))
-    for part in loc:
-        if isinstance(part, int):
-            node = node.value[part]
-            mark = node.start_mark
-        else:
-            key, node = next((k, v) for k, v in node.value if k.value == part)
-            mark = key.start_mark
-    return mark.line + 1
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +237,7 @@ def test_descending_bands_are_enforced(tmp_path):
     with pytest.raises(sqmkit.ProfileError) as caught:
         sqmkit.load(path, _manager())
     assert caught.value.where == "parameters.grading.courier[1].min"
-    assert caught.value.line == _line_of(path, ["parameters", "grading", "courier", 1, "min"])
+    assert caught.value.line == sqmkit.yaml_line(path, ["parameters", "grading", "courier", 1, "min"])
     assert caught.value.file == str(path)
 
 

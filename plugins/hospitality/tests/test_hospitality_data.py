@@ -244,18 +244,6 @@ def _manager() -> sqmkit.Manager:
     return sqmkit.get_plugin_manager([("hospitality", PACK)], load_entry_points=False)
 
 
-def _line_of(path: Path, loc: list) -> int:
-    """The 1-based line where the field at ``loc`` is written in a YAML file (its key's line, or
-    the list entry's), read with PyYAML's own node marks."""
-    node = yaml.compose(path.read_text(encoding="utf-8"))
-    for part in loc:
-        if isinstance(part, int):
-            node = node.value[part]
-            mark = node.start_mark
-        else:
-            key, node = next((k, v) for k, v in node.value if k.value == part)
-            mark = key.start_mark
-    return mark.line + 1
 
 
 def test_demo_profile_validates():
@@ -283,7 +271,7 @@ def test_validate_profile_rejects_bad_bands(tmp_path):
     with pytest.raises(sqmkit.ProfileError) as caught:
         sqmkit.check_profile(_manager(), profile, doc)
     assert caught.value.where == "parameters.grading.staff[1].min"
-    assert caught.value.line == _line_of(path, ["parameters", "grading", "staff", 1, "min"])
+    assert caught.value.line == sqmkit.yaml_line(path, ["parameters", "grading", "staff", 1, "min"])
 
 
 def _assemble(modules=None, parameters=None):
