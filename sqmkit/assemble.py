@@ -43,11 +43,6 @@ class Issued:
     description: str
 
 
-def find_industries(mgr: Manager) -> dict[str, tuple[str, schema.Industry]]:
-    """Industry id → (plugin, industry) of every installed industry."""
-    return mgr.industries()
-
-
 def _industry(mgr: Manager, profile: Profile, doc: YamlDoc | None) -> tuple[str, schema.Industry]:
     industries = mgr.industries()
     if profile.industry not in industries:
