@@ -49,16 +49,25 @@ def roman(n: int) -> str:
     return out
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
+#: Babel's date pattern per language: 2025年1月1日, 1 January 2025
+_DATE_FORMATS = {"zh-CN": ("zh_CN", "long"), "en": ("en", "d MMMM y")}
 
 
 def format_date(value: dt.date | str, lang: str = "zh-CN") -> str:
+    """A date as the language writes it in running text, formatted by Babel's CLDR data."""
+    from babel.dates import format_date as babel_date
+
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    if lang == "en":
-        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.year}年{value.month}月{value.day}日"
+    locale, pattern = _DATE_FORMATS.get(lang, _DATE_FORMATS["zh-CN"])
+    return babel_date(value, pattern, locale=locale)
+
+
+def format_number(value: float | int, lang: str = "zh-CN") -> str:
+    """A number with the language's separators (99.9, 1,234), formatted by Babel."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_DATE_FORMATS.get(lang, _DATE_FORMATS["zh-CN"])[0])
 
 
 #: fixed wording of the outputs, per language
@@ -152,6 +161,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subject": "检查对象",
         "site_title_suffix": "",
         "generated": "本文件由受控文件系统生成，打印件以文件编号和版本为准。",
+        # the printed handbook and forms (issue 13)
+        "issued_date": "发布日期",
+        "implement_date": "实施日期",
+        "approval": "审批",
+        "sign_here": "签名",
+        "sign_date": "日期",
+        "score_range": "得分范围",
+        "range_top": "{min}分（含）以上",
+        "range_mid": "{min}分（含）至{max}分",
+        "range_low": "{max}分以下",
+        "appendix_n": "附录{n}",
+        "attachment_n": "附件{n}",
+        "attachments": "附件",
+        "forms_index": "表单目录",
+        "checklists_index": "检查表目录",
+        "matrix": "条款—表单—检查表对照表",
+        "clause": "条款",
+        "form_number": "表单编号",
+        "issue_verb": "发布",
+        "effect_verb": "实施",
+        "blank_date": "　　　年　　月　　日",
     },
     "en": {
         "toc": "Contents", "cover_controlled": "CONTROLLED", "cover_uncontrolled": "UNCONTROLLED",
@@ -178,6 +208,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "article_ref": "Article {n}", "item_ref": "item {n}", "bands": "Grade bands", "frequency": "Frequency",
         "subject": "Subject", "site_title_suffix": "",
         "generated": "Generated from the controlled document system; the printed copy is identified by its number and version.",
+        "issued_date": "Issued", "implement_date": "In force from", "approval": "Approval",
+        "sign_here": "Signature", "sign_date": "Date", "score_range": "Score range",
+        "range_top": "{min} and above", "range_mid": "{min} to under {max}", "range_low": "below {max}",
+        "appendix_n": "Appendix {n}", "attachment_n": "Attachment {n}", "attachments": "Attachments",
+        "forms_index": "Forms", "checklists_index": "Checklists",
+        "matrix": "Clauses, forms and checklists", "clause": "Clause", "form_number": "Form No.",
+        "issue_verb": "issued", "effect_verb": "in force", "blank_date": "",
     },
 }
 

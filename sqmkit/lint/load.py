@@ -78,10 +78,13 @@ def _examples(src: PluginSource, errors: list[DataError]) -> list[YamlDoc]:
     return docs
 
 
-def declared_languages(src: PluginSource, examples: list[YamlDoc]) -> tuple[list[str], str]:
+def declared_languages(src: PluginSource, examples: list[YamlDoc],
+                       industry: schema.Industry | None = None) -> tuple[list[str], str]:
     """The languages a plugin promises complete texts in, besides zh-CN, and where that is said.
 
-    A plugin declares a language in its distribution's ``pyproject.toml``::
+    An industry plugin declares them in ``industry.yaml`` (``languages: [zh-CN, en]``), which is
+    also what the build enforces (a profile in another language is refused). A plugin declares a
+    language in its distribution's ``pyproject.toml`` too::
 
         [tool.sqmkit]
         languages = ["zh-CN", "en"]
@@ -91,6 +94,10 @@ def declared_languages(src: PluginSource, examples: list[YamlDoc]) -> tuple[list
     """
     langs: list[str] = []
     why = ""
+    for declared in industry.languages if industry else []:
+        if declared != schema.DEFAULT_LANGUAGE and declared not in langs:
+            langs.append(declared)
+            why = "industry.yaml languages"
     tool = ((src.pyproject or {}).get("tool") or {}).get("sqmkit") or {}
     for lang in tool.get("languages") or []:
         if lang != schema.DEFAULT_LANGUAGE and lang not in langs:
@@ -179,7 +186,7 @@ def load_context(src: PluginSource) -> LintContext:
     data_files, stray = _data_files(DataPack(src.root), errors)
     files = ([industry] if industry else []) + data_files
     sites, texts = _walk_files(files)
-    languages, why = declared_languages(src, examples)
+    languages, why = declared_languages(src, examples, _industry_spec(industry))
     env = text_env()
     defs = [d for d in (_def_of(s) for s in sites) if d is not None]
     index: dict[str, Def] = {}
