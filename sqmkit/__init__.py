@@ -14,7 +14,9 @@ any module registered as a plugin (see docs/plugins.md).
 from .assemble import Issued, assemble, check_profile
 from .build import BuildResult, build, load
 from .datapack import DataPack
-from .errors import BuildError, DataError, FontError, PluginError, ProfileError, SqmkitError, StoreError
+from .errors import (
+    BuildError, DataError, FontError, PluginError, ProfileError, ProfileProblems, SqmkitError, StoreError,
+)
 from .formats import OutputFormat, RenderContext, RenderOptions, RenderState
 from .grades import scale_problems
 from .hookspecs import FAMILY_HOOKS, hookimpl, hookspec
@@ -24,13 +26,13 @@ from .model import (
     FormSectionNode, ItemNode, Regulation, RevisionEntry,
 )
 from .numbering import Numbering
-from .params import MissingParameter, effective_parameters, lookup
+from .params import MissingParameter, effective_organization, effective_parameters, lookup
 from .plugins import Manager, get_plugin_manager, installed_plugin_names
 from .profile import Profile, load_profile
 from .readback import assert_handbook_pdf, assert_module_removed, pdf_text, yaml_line
 from .schema import (
     Article, Band, Chapter, ChapterFile, CheckItem, Checklist, CheckSection, Family, Form, FormField, FormSection,
-    Industry, Item, Module, Text,
+    Industry, Item, Module, OrgUnit, ParamSpec, Post, Text,
 )
 
 __version__ = "0.2.0"
@@ -43,7 +45,8 @@ __all__ = [
     "Industry", "Module", "Chapter", "ChapterFile", "Article", "Item", "Form", "FormSection", "FormField",
     "Checklist", "CheckSection", "CheckItem", "Band", "Text",
     # client profiles and parameters
-    "Profile", "load_profile", "effective_parameters", "lookup", "MissingParameter", "scale_problems",
+    "Profile", "load_profile", "effective_parameters", "effective_organization", "lookup", "MissingParameter",
+    "scale_problems", "ParamSpec", "OrgUnit", "Post",
     # the assembled regulation (nodes)
     "Regulation", "Clause", "ChapterNode", "ArticleNode", "ItemNode", "FormNode", "FormSectionNode", "FieldNode",
     "ChecklistNode", "CheckSectionNode", "CheckItemNode", "BandNode", "RevisionEntry", "Numbering",
@@ -54,5 +57,5 @@ __all__ = [
     # checking plugins and outputs
     "check_plugin", "Report", "Finding", "pdf_text", "assert_handbook_pdf", "assert_module_removed", "yaml_line",
     # errors
-    "SqmkitError", "DataError", "ProfileError", "PluginError", "BuildError", "FontError", "StoreError",
+    "SqmkitError", "DataError", "ProfileError", "ProfileProblems", "PluginError", "BuildError", "FontError", "StoreError",
 ]

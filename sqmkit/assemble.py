@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from . import schema
-from .errors import ProfileError
+from .assets import profile_file_problems
+from .errors import ProfileError, ProfileProblems
 from .hookspecs import FAMILY_HOOKS
-from .model import ChapterNode, Index, OrgNames, Regulation, RevisionEntry
+from .languages import language_problem
+from .model import ChapterNode, Index, Regulation, RevisionEntry
 from .nodes import NodeMaker
-from .params import effective_parameters
+from .params import effective_organization, effective_parameters
 from .plugins import Manager
-from .profile import Profile, check_against_industry
+from .profile import Profile, read_profile_doc
+from .profilecheck import file_problems, industry_problems, located, profile_data, unknown_industry
 from .references import check_references
 from .schema import MERGED_FAMILIES, Family
 from .yamlio import YamlDoc, parse_loc
@@ -46,9 +50,7 @@ class Issued:
 def _industry(mgr: Manager, profile: Profile, doc: YamlDoc | None) -> tuple[str, schema.Industry]:
     industries = mgr.industries()
     if profile.industry not in industries:
-        known = ", ".join(sorted(industries)) or "none (no industry plugin is installed)"
-        raise ProfileError(doc_file(doc), "industry", f"unknown industry {profile.industry!r}",
-                           doc.line_of(["industry"]) if doc else None, f"installed industries: {known}")
+        raise unknown_industry(profile.industry, industries, doc)
     return industries[profile.industry]
 
 
@@ -59,18 +61,31 @@ def doc_file(doc: YamlDoc | None) -> str:
 def check_profile(mgr: Manager, profile: Profile, doc: YamlDoc | None = None) -> tuple[str, schema.Industry]:
     """The core's checks and every plugin's ``validate_profile``; returns (plugin, industry)."""
     plugin, industry = _industry(mgr, profile, doc)
-    check_against_industry(profile, industry, doc)
-    for _plugin, field_path, problem in mgr.profile_problems(profile, industry)[:1]:
-        raise ProfileError(doc_file(doc), field_path, problem, doc.line_of(parse_loc(field_path)) if doc else None)
+    problems = industry_problems(profile_data(profile), industry, doc) + _plugin_problems(mgr, profile, industry, doc)
+    problems += profile_file_problems(profile, doc)  # the logo and template folder: inside its folder, right type
+    if problems:
+        raise ProfileProblems.of(problems)
     return plugin, industry
 
 
-def _org(profile: Profile, industry: schema.Industry) -> OrgNames:
-    lang = profile.language
-    return OrgNames(
-        departments={k: v.get(lang) for k, v in {**industry.departments, **profile.organization.departments}.items()},
-        roles={k: v.get(lang) for k, v in {**industry.roles, **profile.organization.roles}.items()},
-    )
+def _plugin_problems(mgr: Manager, profile: Profile, industry: schema.Industry,
+                     doc: YamlDoc | None) -> list[ProfileError]:
+    """Every plugin's ``validate_profile`` problems, located in the profile file."""
+    return [located(doc, tuple(parse_loc(field_path)), problem)
+            for _plugin, field_path, problem in mgr.profile_problems(profile, industry)]
+
+
+def read_profile(mgr: Manager, path: str | Path) -> tuple[Profile, YamlDoc]:
+    """Read a profile file and check it — schema, industry, plugins — reporting every problem
+    in one :class:`~sqmkit.errors.ProfileProblems`, sorted by line."""
+    doc = read_profile_doc(path)
+    industries = mgr.industries()
+    profile, problems = file_problems(doc, {k: ind for k, (_p, ind) in industries.items()})
+    if profile is not None and profile.industry in industries:
+        problems += _plugin_problems(mgr, profile, industries[profile.industry][1], doc)
+    if profile is None or problems:
+        raise ProfileProblems.of(problems)
+    return profile, doc
 
 
 def _chapters(mgr: Manager, profile: Profile, make: NodeMaker) -> list[ChapterNode]:
@@ -101,10 +116,13 @@ def _revisions(profile: Profile, issued: Iterable[Issued]) -> list[RevisionEntry
 def assemble(mgr: Manager, profile: Profile, doc: YamlDoc | None = None, issued: Iterable[Issued] = ()) -> Regulation:
     """Build the complete document model for one client; ``issued`` are the versions the store
     holds, which join the revision log."""
-    _, industry = check_profile(mgr, profile, doc)
+    plugin, industry = check_profile(mgr, profile, doc)
     lang = profile.language
+    wrong_language = language_problem(lang, industry, plugin, doc_file(doc), doc.line_of(["language"]) if doc else None)
+    if wrong_language:
+        raise wrong_language
     params = effective_parameters(profile, industry)
-    org = _org(profile, industry)
+    org = effective_organization(profile, industry)
     make = NodeMaker(profile, industry, params, org)
     chapters = _chapters(mgr, profile, make)
     forms = [f for f in (make.form(p, spec) for p, spec in mgr.forms(profile)) if f is not None]
@@ -115,6 +133,9 @@ def assemble(mgr: Manager, profile: Profile, doc: YamlDoc | None = None, issued:
         params=params, document=profile.document, revisions=_revisions(profile, issued),
         chapters=chapters, forms=forms, checklists=checklists,
     )
+    untranslated = make.untranslated.error(mgr.source_of)
+    if untranslated:
+        raise untranslated
     reg.index = Index(clauses={c.id: c for c in reg.clauses()}, forms={f.id: f for f in forms},
                       checklists={c.id: c for c in checklists})
     check_references(reg, make.owner)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, TypeGuard, TypeVar
 
+from .messages import _
+
 _T = TypeVar("_T")
 
 #: a location inside a data file: keys and list indexes
@@ -57,31 +59,32 @@ def _number(value: object) -> TypeGuard[int | float]:
 def scale_problems(bands: Any) -> list[tuple[Loc, str]]:
     """The problems of one scale, each with its location relative to the scale."""
     if not isinstance(bands, list) or not bands:
-        return [((), "a grade scale must be a non-empty list of bands (grade, min)")]
+        return [((), _("a grade scale must be a non-empty list of bands (grade, min)"))]
     problems: list[tuple[Loc, str]] = []
     seen: set[str] = set()
     previous: float | None = None
     for i, band in enumerate(bands):
         if not isinstance(band, dict):
-            problems.append(((i,), "a band is a mapping with grade and min"))
+            problems.append(((i,), _("a band is a mapping with grade and min")))
             continue
         grade, low = band.get("grade"), band.get("min")
         if not isinstance(grade, str) or not grade.strip():
-            problems.append(((i, "grade"), "the grade needs a name"))
+            problems.append(((i, "grade"), _("the grade needs a name")))
         elif grade in seen:
-            problems.append(((i, "grade"), f"grade {grade!r} appears twice"))
+            problems.append(((i, "grade"), _("grade {grade!r} appears twice").format(grade=grade)))
         else:
             seen.add(grade)
         if not _number(low) or not 0 <= low <= 100:
-            problems.append(((i, "min"), "min must be a number from 0 to 100"))
+            problems.append(((i, "min"), _("min must be a number from 0 to 100")))
             previous = None
             continue
         if previous is not None and low >= previous:
-            problems.append(((i, "min"), f"min must be below the band above ({previous:g}): bands descend"))
+            problems.append(((i, "min"), _("min must be below the band above ({previous}): bands descend").format(
+                previous=f"{previous:g}")))
         previous = float(low)
     last = bands[-1]
     if isinstance(last, dict) and _number(last.get("min")) and last["min"] != 0:
-        problems.append(((len(bands) - 1, "min"), "the lowest band must start at 0, so every score has a grade"))
+        problems.append(((len(bands) - 1, "min"), _("the lowest band must start at 0, so every score has a grade")))
     return problems
 
 
@@ -90,11 +93,3 @@ def check_scale(bands: _T) -> _T:
     for loc, problem in scale_problems(bands):
         raise LocatedValueError(loc, problem)
     return bands
-
-
-def check_scales_in(params: _T) -> _T:
-    """Raise :class:`LocatedValueError` for the first problem of any scale inside ``params``."""
-    for loc, bands in find_scales(params):
-        for sub, problem in scale_problems(bands):
-            raise LocatedValueError(loc + sub, problem)
-    return params

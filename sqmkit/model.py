@@ -294,10 +294,12 @@ class RevisionEntry:
 
 @dataclass
 class OrgNames:
-    """The client's department and post names by key, in the client's language."""
+    """The client's department, post and term names by key, in the client's language
+    (made by :func:`sqmkit.params.effective_organization`)."""
 
     departments: dict[str, str]
     roles: dict[str, str]
+    terms: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from . import schema
 from .errors import PluginError
 from .grades import scale_problems
+from .languages import Untranslated
 from .model import (
     ActivitiesNode, ActivityNode, ArticleNode, BandNode, BlockNode, ChapterNode, CheckItemNode, ChecklistNode,
     CheckSectionNode, DutiesNode, DutyNode, FieldNode, FormNode, FormSectionNode, GradesNode, IncentiveRuleNode,
@@ -45,11 +46,12 @@ class NodeMaker:
         self.lang = profile.language
         self.texts = TextRenderer({
             "company": profile.company.model_dump(), "params": params,
-            "org": {"departments": org.departments, "roles": org.roles},
+            "org": {"departments": org.departments, "roles": org.roles, "terms": org.terms},
             "doc": profile.document.model_dump(exclude={"revisions"}), "modules": sorted(self.modules),
             "industry": {"id": industry.id, "name": industry.name.get(self.lang)},
         }, self.lang)
         self.owner: dict[str, str] = {}
+        self.untranslated = Untranslated(self.lang)
 
     # -- ids, modules, texts ---------------------------------------------------------------------
 
@@ -69,6 +71,8 @@ class NodeMaker:
         return module in self.modules
 
     def text(self, plugin: str, value: schema.Text | None, where: str) -> str | None:
+        if isinstance(value, schema.Text):
+            self.untranslated.note(plugin, value, where)
         try:
             return self.texts.text(value, where)
         except TextError as exc:

@@ -1,9 +1,11 @@
 """Client profiles: the particulars of one client company, validated against a schema.
 
 A profile is a YAML file (see ``examples/*.yaml``). It is checked twice: first against the schema
-below (types, required fields, safe strings and ids), then against the chosen industry (known
-modules, declared parameters of the right type). Every problem names the file, the field path and
-the line.
+below (types, required fields, safe strings and ids, names that are not blank, dates that make
+sense), then against the chosen industry (:mod:`sqmkit.profilecheck`: known modules, departments,
+posts, terms and parameters, values of the declared type and range). Every problem names the file,
+the field path and the line, and every problem is reported in one run
+(:class:`~sqmkit.errors.ProfileProblems`).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ProfileError
-from .grades import find_scales, scale_problems
-from .schema import LANGUAGES, Industry
-from .strings import SafeStr, SafeText, SafeTree
-from .yamlio import YamlDoc, format_loc, load_yaml, validation_error
+from .errors import ProfileError, ProfileProblems
+from .grades import LocatedValueError
+from .messages import _, set_language
+from .outdir import reserved_name_problem
+from .schema import LANGUAGES
+from .strings import SafeStr, SafeTree, check_safe_tree
+from .validation import DATE_EXAMPLE, describe
+from .yamlio import YamlDoc, load_yaml, validation_errors
 
 #: A client id is used as a folder name and a store key, so it is a strict slug: no dots, no slashes.
 CLIENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -28,14 +33,73 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
 
+#: dates before this are refused (a regulation in force in year 1 is a typo)
+EARLIEST_DATE = dt.date(1990, 1, 1)
+#: and dates after this
+LATEST_DATE = dt.date(2100, 12, 31)
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _org_key(value: str) -> str:
     if not KEY_RE.match(value):
-        raise ValueError(f"{value!r} is not a valid key: use lower-case letters, digits and underscores")
+        raise ValueError(_("{key!r} is not a valid key: use lower-case letters, digits and underscores").format(
+            key=value))
     return value
 
 
-#: a department or role key (``operations``, ``quality_lead``)
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(_("must not be blank"))
+    return value
+
+
+def _org_name(value: Any) -> Any:
+    """A name: a string, or ``{zh-CN: …, en: …}``; never blank."""
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, dict) else None
+    if (texts is None or not texts or not all(isinstance(t, str) for t in texts)
+            or (isinstance(value, dict) and not set(value) <= set(LANGUAGES))):
+        raise ValueError(_("expected a name (text, or {{zh-CN: …, en: …}}), not {got}").format(got=describe(value)))
+    if any(not t.strip() for t in texts):
+        raise ValueError(_("must not be blank"))
+    check_safe_tree(value)
+    return value
+
+
+def _date_input(value: Any) -> Any:
+    """Dates are written 2026-01-31: a number, a wrong form or a day not in the calendar is refused
+    with an example of the right form."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(_("write a date without a time, like {example}").format(example=DATE_EXAMPLE))
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_("expected a date like {example}, not {got}").format(example=DATE_EXAMPLE,
+                                                                              got=describe(value)))
+    if not ISO_DATE_RE.match(value.strip()):
+        raise ValueError(_("{value!r} is not in the form year-month-day; write a date like {example}").format(
+            value=value, example=DATE_EXAMPLE))
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(_("{value} is not a day of the calendar; write a real date like {example}").format(
+            value=value.strip(), example=DATE_EXAMPLE)) from None
+
+
+def _date_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(_("{value} is not a plausible date: use a date from {first} to {last}").format(
+            value=value.isoformat(), first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()))
+    return value
+
+
+#: a department, post or term key (``operations``, ``quality_lead``, ``institution``)
 OrgKey = Annotated[SafeStr, AfterValidator(_org_key)]
+#: a name a person reads (a company, a post holder): not blank
+Name = Annotated[SafeStr, AfterValidator(_not_blank)]
+#: a department, post or term name: text or ``{zh-CN: …, en: …}``, not blank
+OrgName = Annotated[Any, BeforeValidator(_org_name)]
+#: a date of the document: written 2026-01-31, from 1990 to 2100
+DocDate = Annotated[dt.date, BeforeValidator(_date_input), AfterValidator(_date_range)]
 
 
 class _Strict(BaseModel):
@@ -43,46 +107,82 @@ class _Strict(BaseModel):
 
 
 class Company(_Strict):
-    name: SafeStr = Field(min_length=1, max_length=200)
-    short_name: SafeStr = Field(min_length=1, max_length=60)
+    name: Name = Field(min_length=1, max_length=200)
+    short_name: Name = Field(min_length=1, max_length=60)
     address: SafeStr | None = None
 
 
 class Organization(_Strict):
-    departments: dict[OrgKey, SafeText] = Field(default_factory=dict)
-    roles: dict[OrgKey, SafeText] = Field(default_factory=dict)
+    """The client's names for the industry's departments, posts (roles) and terms, by key."""
+
+    departments: dict[OrgKey, OrgName] = Field(default_factory=dict)
+    roles: dict[OrgKey, OrgName] = Field(default_factory=dict)
+    terms: dict[OrgKey, OrgName] = Field(default_factory=dict)
 
 
 class Revision(_Strict):
-    version: SafeStr = Field(min_length=1, max_length=20)
-    date: dt.date
-    description: SafeStr = Field(min_length=1, max_length=500)
+    version: Name = Field(min_length=1, max_length=20)
+    date: DocDate
+    description: Name = Field(min_length=1, max_length=500)
 
 
 class DocumentControl(_Strict):
-    number: SafeStr = Field(min_length=1, max_length=40)
-    version: SafeStr = Field(min_length=1, max_length=20)
-    title: SafeStr | None = Field(default=None, max_length=100)
-    prepared_by: SafeStr = Field(min_length=1, max_length=60)
-    reviewed_by: SafeStr = Field(min_length=1, max_length=60)
-    approved_by: SafeStr = Field(min_length=1, max_length=60)
-    effective_date: dt.date
+    number: Name = Field(min_length=1, max_length=40)
+    version: Name = Field(min_length=1, max_length=20)
+    title: Name | None = Field(default=None, max_length=100)
+    prepared_by: Name = Field(min_length=1, max_length=60)
+    reviewed_by: Name = Field(min_length=1, max_length=60)
+    approved_by: Name = Field(min_length=1, max_length=60)
+    effective_date: DocDate
+    issued_date: DocDate | None = None  # 发布日期; defaults to the latest revision's date
     controlled_copy: bool = True
     copy_number: SafeStr | None = Field(default=None, max_length=20)
     holder: SafeStr | None = Field(default=None, max_length=60)
     owner: SafeStr | None = Field(default=None, max_length=60)  # the department that interprets the document
     revisions: list[Revision] = Field(default_factory=list)
 
+    @field_validator("revisions")
+    @classmethod
+    def _revisions_ascend(cls, revisions: list[Revision]) -> list[Revision]:
+        for i in range(1, len(revisions)):
+            before, rev = revisions[i - 1], revisions[i]
+            if rev.date < before.date:
+                raise LocatedValueError((i, "date"), _(
+                    "revision {version} is dated {date}, before the revision listed above it ({previous}, "
+                    "{previous_date}): list revisions oldest first").format(
+                    version=rev.version, date=rev.date.isoformat(), previous=before.version,
+                    previous_date=before.date.isoformat()))
+        return revisions
+
+
+class PrintFaces(_Strict):
+    """The printed faces, by fontconfig family name; unset, the body is the installed serif CJK
+    face (Noto Serif CJK SC) and the headings the installed sans one (Noto Sans CJK SC)."""
+
+    body: SafeStr | None = Field(default=None, max_length=80)
+    headings: SafeStr | None = Field(default=None, max_length=80)
+
+
+class PrintOptions(_Strict):
+    """How the handbook PDF is laid out."""
+
+    toc: Literal["chapters", "articles"] = "chapters"  # what the printed contents list
+    colour: Literal["cover", "headings"] = "cover"  # where the brand colour prints; elsewhere black
+    front_numbers: Literal["roman", "none"] = "roman"  # page numbers of the front matter
+    bind_forms: bool = False  # bind the blank forms into the handbook as 附件 (forms.pdf is written too)
+
 
 class Branding(_Strict):
     logo: SafeStr | None = None
     color: SafeStr = "#1f4e79"
+    fonts: PrintFaces = Field(default_factory=PrintFaces)
+    print: PrintOptions = Field(default_factory=PrintOptions)
 
     @field_validator("color")
     @classmethod
     def _color(cls, v: str) -> str:
         if not COLOR_RE.match(v):
-            raise ValueError("must be a colour like '#1f4e79'")
+            raise ValueError(_("must be a colour like '#1f4e79'"))
         return v
 
     @field_validator("logo")
@@ -120,27 +220,31 @@ class Profile(_Strict):
                 f"{v!r} is not a valid client id: use lower-case letters, digits and hyphens "
                 "(no dots, slashes or spaces), at most 63 characters"
             )
+        reserved = reserved_name_problem(v)
+        if reserved:
+            raise ValueError(reserved)
         return v
 
     @field_validator("industry")
     @classmethod
     def _industry(cls, v: str) -> str:
         if not KEY_RE.match(v.replace("-", "_")):
-            raise ValueError(f"{v!r} is not a valid industry id")
+            raise ValueError(_("{value!r} is not a valid industry id").format(value=v))
         return v
 
     @field_validator("modules")
     @classmethod
     def _modules(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
-            raise ValueError("a module is listed twice")
+            raise ValueError(_("a module is listed twice"))
         return v
 
     @field_validator("language")
     @classmethod
     def _lang(cls, v: str) -> str:
         if v not in LANGUAGES:
-            raise ValueError(f"unknown language {v!r}; use one of {', '.join(LANGUAGES)}")
+            raise ValueError(_("unknown language {value!r}; use one of {known}").format(
+                value=v, known=", ".join(LANGUAGES)))
         return v
 
 
@@ -157,92 +261,39 @@ class Profile(_Strict):
         return (self.base_dir / self.templates) if self.templates else None
 
 
-def profile_from_data(data: Any, doc: YamlDoc) -> Profile:
+def schema_problems(data: Any, doc: YamlDoc) -> tuple[Profile | None, list[ProfileError]]:
+    """The profile read from ``data``, or every way it does not match the schema (not only the first)."""
     if not isinstance(data, dict):
-        raise ProfileError(str(doc.path), "", f"a profile is a mapping of fields, not a {type(data).__name__}", 1)
+        return None, [ProfileError(str(doc.path), "", _("a profile is a mapping of fields, not {got}").format(
+            got=describe(data)), 1)]
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(doc, exc, ProfileError) from None
+        return None, [e for e in validation_errors(doc, exc, ProfileError, model=Profile)
+                      if isinstance(e, ProfileError)]
     profile.source = doc.path.resolve()
+    return profile, []
+
+
+def profile_from_data(data: Any, doc: YamlDoc) -> Profile:
+    """The profile read from ``data``; every schema problem is raised at once
+    (:class:`~sqmkit.errors.ProfileProblems`, a :class:`~sqmkit.errors.ProfileError`)."""
+    profile, problems = schema_problems(data, doc)
+    if profile is None:
+        raise ProfileProblems.of(problems)
     return profile
 
 
-def load_profile(path: str | Path) -> tuple[Profile, YamlDoc]:
-    """Read and schema-check a profile YAML file."""
+def read_profile_doc(path: str | Path) -> YamlDoc:
+    """Read a profile's YAML; messages follow its ``language`` from here on."""
     doc = load_yaml(path, ProfileError)
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("language"), str):
+        set_language(doc.data["language"])  # messages follow the profile's language from here on
+    return doc
+
+
+def load_profile(path: str | Path) -> tuple[Profile, YamlDoc]:
+    """Read and schema-check a profile YAML file (the checks against its industry are
+    :func:`sqmkit.profilecheck.check_against_industry`)."""
+    doc = read_profile_doc(path)
     return profile_from_data(doc.data, doc), doc
-
-
-# ---------------------------------------------------------------------------------------------
-# Checks against the industry
-# ---------------------------------------------------------------------------------------------
-
-
-def _type_name(v: Any) -> str:
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "list"
-    if isinstance(v, dict):
-        return "mapping"
-    return type(v).__name__
-
-
-#: a problem found in the profile's parameters: where it is and what is wrong
-_Problem = tuple[list[str | int], str]
-
-
-def _check_value(default: Any, value: Any, loc: list[str | int], problems: list[_Problem]) -> None:
-    dt_, vt = _type_name(default), _type_name(value)
-    if dt_ != vt and not (isinstance(default, dict) and set(default) <= {"zh-CN", "en"} and vt == "string"):
-        problems.append((loc, f"expected a {dt_} (like {default!r}), got a {vt} ({value!r})"))
-        return
-    if isinstance(default, dict) and isinstance(value, dict):
-        if set(default) <= {"zh-CN", "en"}:  # a localized text
-            return
-        for k, v in value.items():
-            if k not in default:
-                known = ", ".join(sorted(default))
-                problems.append((loc + [k], f"unknown parameter; this industry declares: {known}"))
-                continue
-            _check_value(default[k], v, loc + [k], problems)
-    elif isinstance(default, list) and isinstance(value, list) and default:
-        proto = default[0]
-        for i, v in enumerate(value):
-            if isinstance(proto, dict) and isinstance(v, dict):
-                missing = [k for k in proto if k not in v and k not in ("label", "consequence")]
-                if missing:
-                    problems.append((loc + [i], f"missing key {missing[0]!r}"))
-                for k, vv in v.items():
-                    if k not in proto:
-                        problems.append((loc + [i, k], f"unknown key; expected {', '.join(proto)}"))
-                    elif _type_name(proto[k]) != _type_name(vv):
-                        problems.append((loc + [i, k], f"expected a {_type_name(proto[k])}, got {vv!r}"))
-            else:
-                _check_value(proto, v, loc + [i], problems)
-
-
-def check_against_industry(profile: Profile, industry: Industry, doc: YamlDoc | None) -> None:
-    """Modules must exist in the industry; parameters must be declared and of the declared type."""
-    file = str(doc.path) if doc else "<profile>"
-
-    def err(loc: Sequence[str | int], problem: str, hint: str | None = None) -> ProfileError:
-        return ProfileError(file, format_loc(loc), problem, doc.line_of(loc) if doc else None, hint)
-
-    known = industry.module_ids()
-    for i, m in enumerate(profile.modules):
-        if m not in known:
-            raise err(["modules", i], f"unknown module {m!r} for industry {industry.id!r}",
-                      f"known modules: {', '.join(known) or 'none'}")
-    problems: list[_Problem] = []
-    _check_value(industry.parameters, profile.parameters, ["parameters"], problems)
-    for loc, bands in find_scales(profile.parameters, ("parameters",)):
-        problems += [(list(loc + sub), problem) for sub, problem in scale_problems(bands)]
-    if problems:
-        where, problem = problems[0]
-        raise err(where, problem)

@@ -17,20 +17,24 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .grades import check_scale, check_scales_in
+from .grades import check_scale
 from .blocks import (
     ActivitiesBlock, Activity, Block, DutiesBlock, Duty, GradesBlock, IncentiveRule, IncentivesBlock, Kpi, KpisBlock,
     Step, StepsBlock, TableBlock,
 )
+from .industry import ORG_KEY_RE, Industry, Language, Module, OrgUnit, Post, compose_post
 from .localized import DEFAULT_LANGUAGE, LANGUAGES, DottedId, SegmentId, Strict, Text
+from .paramspec import PARAM_TYPES, ParamSpec, ParamType
 
 __all__ = [
     # re-exported: the value types and the blocks are part of this contract
     "DEFAULT_LANGUAGE", "LANGUAGES", "DottedId", "SegmentId", "Strict", "Text", "Block", "TableBlock", "GradesBlock",
     "Kpi", "KpisBlock", "IncentiveRule", "IncentivesBlock", "Activity", "ActivitiesBlock", "Step", "StepsBlock",
     "Duty", "DutiesBlock",
+    "ParamSpec", "ParamType", "PARAM_TYPES", "Module", "Language", "OrgUnit", "Post", "compose_post", "Industry",
+    "ORG_KEY_RE",
     # defined here
-    "Family", "MERGED_FAMILIES", "Module", "Industry", "Item", "Article", "Chapter", "ChapterFile", "FieldType",
+    "Family", "MERGED_FAMILIES", "Item", "Article", "Chapter", "ChapterFile", "FieldType",
     "FormField", "FormSection", "Form", "Band", "CheckItem", "CheckSection", "Checklist",
 ]
 
@@ -38,55 +42,6 @@ __all__ = [
 #: improvement) and the frame around them (总则, 奖惩, 附则). Printed in the order of
 #: :data:`sqmkit.hookspecs.FAMILY_HOOKS`.
 Family = Literal["general", "standards", "controls", "improvement", "incentives", "supplementary"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Industries
-# ---------------------------------------------------------------------------------------------
-
-
-class Module(Strict):
-    """An optional module of an industry, switched on per client (e.g. cash-on-delivery)."""
-
-    id: SegmentId
-    name: Text
-    description: Text | None = None
-
-
-
-class Industry(Strict):
-    """An industry a plugin adds: its names, optional modules and parameter defaults.
-
-    ``parameters`` declares every parameter the industry's texts may use, with its default value;
-    a client profile may override values but not add keys nor change types. ``organization``
-    gives default department names and responsible posts (by key), which a profile overrides.
-    """
-
-    id: SegmentId
-    name: Text
-    description: Text | None = None
-    modules: list[Module] = Field(default_factory=list)
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    departments: dict[str, Text] = Field(default_factory=dict)
-    roles: dict[str, Text] = Field(default_factory=dict)
-    title: Text | None = None  # the regulation's title, e.g. 快递服务质量管理制度
-
-    @field_validator("parameters")
-    @classmethod
-    def _scales(cls, v: dict[str, Any]) -> dict[str, Any]:
-        return check_scales_in(v)  # every grade scale among the defaults (sqmkit.grades)
-
-    @model_validator(mode="after")
-    def _unique_modules(self) -> "Industry":
-        seen: set[str] = set()
-        for m in self.modules:
-            if m.id in seen:
-                raise ValueError(f"module {m.id!r} is declared twice")
-            seen.add(m.id)
-        return self
-
-    def module_ids(self) -> list[str]:
-        return [m.id for m in self.modules]
 
 
 # ---------------------------------------------------------------------------------------------

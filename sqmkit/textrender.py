@@ -5,6 +5,13 @@ output): ``ref()``, ``form()`` and ``checklist()`` leave markers ``\\x1eKIND:ID:
 :func:`references` lists for validation and each renderer replaces with a link. Profile strings
 cannot contain these control characters (the profile schema refuses them), so client data can
 never forge a reference.
+
+Texts follow the client's lists and counts through the filters of :data:`TEXT_FILTERS`
+(``{{ params.service.complaint_channels | join_cn }}``, ``{{ params.grading.staff | grades | join_cn }}``,
+``{{ params.grading.staff | zh_count }}个等级``). An expression whose value is a mapping, a list, a
+boolean or ``None`` is refused (:class:`TextError`): printed raw it would put Python text such as
+``{'a': 1}`` into the handbook. Every text is rendered when a regulation is assembled, so
+``sqmkit check`` and ``sqmkit plugin check`` report such a text.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ from typing import Any, Callable
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .i18n import format_date
+from .i18n import format_date, zh_numeral
 from .localized import Text
+from .messages import _
 
 MARK_RE = re.compile("\x1e(ref|form|checklist):([^:\x1f]*):([^\x1f]*)\x1f")
 
@@ -29,9 +37,87 @@ class TextError(Exception):
         super().__init__(f"{where}: {problem}")
 
 
+class RawValueError(Exception):
+    """An expression of a text gives a value that cannot be printed as it is (a mapping, a list …)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+        super().__init__(type(value).__name__)
+
+
+def _finalize(value: Any) -> Any:
+    """What an expression prints: strings and numbers as they are; anything else is refused."""
+    if isinstance(value, (dict, list, tuple, set, frozenset, bool)) or value is None:
+        raise RawValueError(value)
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return _("a mapping")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return _("a list")
+    if isinstance(value, bool):
+        return _("a yes/no value")
+    return _("nothing (None)")
+
+
+def _items(value: Any, what: str) -> list[Any]:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise TypeError(_("{what} needs a list, not {kind}").format(what=what, kind=type(value).__name__))
+
+
+def join_cn(value: Any, last: str = "和", sep: str = "、") -> str:
+    """A list joined the Chinese way: ``[甲, 乙, 丙]`` → ``甲、乙和丙`` (``last="或"`` → ``甲、乙或丙``);
+    a single string is itself."""
+    parts = [str(v) for v in _items(value, "join_cn")]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return sep.join(parts[:-1]) + last + parts[-1]
+
+
+def grades(value: Any) -> list[str]:
+    """The grade names of a scale (a list of bands, highest first): ``[优, 良, 中]``."""
+    out = []
+    for band in _items(value, "grades"):
+        if not isinstance(band, dict) or "grade" not in band:
+            raise TypeError(_("grades needs a grade scale (a list of bands with grade and min)"))
+        out.append(str(band["grade"]))
+    return out
+
+
+def zh_count(value: Any) -> str:
+    """A count in Chinese numerals, as it is said before a measure word: 2 → 两 (两个等级),
+    5 → 五, 12 → 十二; a list gives its length."""
+    n = len(value) if isinstance(value, (list, tuple, dict)) else value
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(_("zh_count needs a whole number or a list, not {kind}").format(kind=type(n).__name__))
+    return "两" if n == 2 else zh_numeral(n)
+
+
+def text_filters(language: str) -> dict[str, Callable[..., Any]]:
+    """The filters texts have besides Jinja's own (the plugin linter knows the same names)."""
+    return {
+        "zh_date": lambda d: format_date(d, "zh-CN"),
+        "date": lambda d: format_date(d, language),
+        "join_cn": join_cn,
+        "grades": grades,
+        "zh_count": zh_count,
+        "zh_numeral": lambda n: zh_numeral(int(n)),
+    }
+
+
+#: the names of :func:`text_filters`
+TEXT_FILTERS = frozenset(text_filters("zh-CN"))
+
+
 def _marker(kind: str, target: str, flags: str = "") -> str:
     if not isinstance(target, str):
-        raise TypeError(f"{kind}() takes an id string, not {type(target).__name__}")
+        raise TypeError(_("{function}() takes an id string, not {kind}").format(function=kind,
+                                                                             kind=type(target).__name__))
     return f"\x1e{kind}:{target}:{flags}\x1f"
 
 
@@ -51,9 +137,8 @@ class TextRenderer:
     def __init__(self, context: dict[str, Any], language: str):
         self.language = language
         env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                   keep_trailing_newline=False)
-        env.filters["zh_date"] = lambda d: format_date(d, "zh-CN")
-        env.filters["date"] = lambda d: format_date(d, language)
+                                   keep_trailing_newline=False, finalize=_finalize)
+        env.filters.update(text_filters(language))
         env.globals.update(
             ref=lambda target, see=True: _marker("ref", target, "" if see else "nosee"),
             form=lambda target: _marker("form", target),
@@ -75,12 +160,21 @@ class TextRenderer:
             if template is None:
                 template = self._cache[source] = self.env.from_string(source)
             return template.render(self.context).strip(" \t\r\n")
+        except RawValueError as exc:
+            raise TextError(where, _("the text prints {kind} as it is ({value}); use a filter such as "
+                                     "join_cn, grades or zh_count, or name one of its entries").format(
+                kind=_kind(exc.value), value=_short(exc.value))) from None
         except jinja2.UndefinedError as exc:
-            raise TextError(where, f"the text uses an undefined value ({exc.message}); declare it in the "
-                                   "industry's parameters, departments or roles") from None
+            raise TextError(where, _("the text uses an undefined value ({detail}); declare it in the "
+                                     "industry's parameters, departments, roles or terms").format(
+                detail=exc.message)) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TextError(where, f"template syntax error: {exc.message}") from None
+            raise TextError(where, _("template syntax error: {detail}").format(detail=exc.message)) from None
         except jinja2.exceptions.SecurityError as exc:
-            raise TextError(where, f"unsafe template: {exc}") from None
+            raise TextError(where, _("unsafe template: {detail}").format(detail=exc)) from None
         except (TypeError, ValueError, AttributeError) as exc:
-            raise TextError(where, f"the text could not be rendered: {exc}") from None
+            raise TextError(where, _("the text could not be rendered: {detail}").format(detail=exc)) from None
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"

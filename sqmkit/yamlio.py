@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 import yaml
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from .errors import DataError
-from .grades import LocatedValueError
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate mapping keys instead of silently keeping the last."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+from .limits import MAX_YAML_BYTES
+from .messages import _, ngettext
+from .validation import error_message, fields_at, quote_hint, unknown_hint, written_value
+from .yamlsafe import LimitExceeded, compose_and_construct
 
 
 class ValidationErrors(Protocol):
@@ -91,59 +79,112 @@ def parse_loc(path: str) -> list[str | int]:
 
 
 def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlDoc:
-    """Load one YAML file. Malformed YAML, a missing file or an empty file raise ``error_cls``."""
+    """Load one YAML file within the limits of :mod:`sqmkit.limits`. Malformed YAML, a passed
+    limit, a missing, unreadable or non-regular file and an empty file raise ``error_cls``."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise error_cls(str(path), "", "file not found") from None
-    except IsADirectoryError:
-        raise error_cls(str(path), "", "is a directory, not a YAML file") from None
-    except OSError as e:
-        raise error_cls(str(path), "", f"cannot be read: {e.strerror}") from None
+    raw = _read_bounded(path, error_cls)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise error_cls(str(path), "", f"is not UTF-8 text (byte {e.start})") from None
+        raise error_cls(str(path), "", _("is not UTF-8 text (byte {offset})").format(offset=e.start)) from None
     try:
-        loader = _UniqueKeyLoader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        data, root = compose_and_construct(text)
+    except LimitExceeded as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        hint = _("a real profile or data file stays far below this limit; check that this is the file you meant")
+        raise error_cls(str(path), "", str(e.problem), line, hint) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        problem = f"malformed YAML: {e.problem or e.context}"
+        detail = e.problem or e.context
+        if e.context and e.problem and e.problem.startswith("but "):  # "expected …, but found …"
+            detail = f"{e.context}, {e.problem}"
+        problem = _("malformed YAML: {detail}").format(detail=detail)
+        raise error_cls(str(path), "", problem, line) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, most controls)
+        line = text.count("\n", 0, max(e.position, 0)) + 1
+        problem = _("malformed YAML: the character U+{code:04X} is not allowed").format(code=e.character) \
+            if isinstance(e.character, int) else _("malformed YAML: {detail}").format(detail=e.reason)
         raise error_cls(str(path), "", problem, line) from None
     except yaml.YAMLError as e:
-        raise error_cls(str(path), "", f"malformed YAML: {e}") from None
+        raise error_cls(str(path), "", _("malformed YAML: {detail}").format(detail=e)) from None
     if data is None:
-        raise error_cls(str(path), "", "the file is empty")
+        raise error_cls(str(path), "", _("the file is empty"))
     return YamlDoc(path, data, root)
 
 
+def _read_bounded(path: Path, error_cls: type[DataError]) -> bytes:
+    """The bytes of a regular file of at most ``MAX_YAML_BYTES`` (a pipe or a device is refused
+    before it is read, so ``/dev/zero`` or a FIFO cannot hang the reader)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise error_cls(str(path), "", _("file not found")) from None
+    except IsADirectoryError:
+        raise error_cls(str(path), "", _("is a directory, not a YAML file")) from None
+    except OSError as e:
+        raise error_cls(str(path), "", _("cannot be read: {reason}").format(reason=e.strerror)) from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise error_cls(str(path), "", _("is a directory, not a YAML file"))
+        if not stat.S_ISREG(st.st_mode):
+            raise error_cls(str(path), "", _("is not a regular file (a device, pipe or socket)"))
+        try:
+            raw = f.read(MAX_YAML_BYTES + 1)
+        except OSError as e:
+            raise error_cls(str(path), "", _("cannot be read: {reason}").format(reason=e.strerror)) from None
+    if len(raw) > MAX_YAML_BYTES:
+        size = max(st.st_size, len(raw))
+        raise error_cls(str(path), "", _("the file is {size} bytes; the limit is {limit} bytes (256 KiB)").format(
+            size=size, limit=MAX_YAML_BYTES), None, _("is this the right file? A profile is a few kilobytes"))
+    return raw
+
+
+def _written_value(doc: YamlDoc, line: int | None, key: str | int) -> str | None:
+    """The value on ``line`` as the file writes it (``0.9`` for ``version: 0.9``)."""
+    try:
+        lines = doc.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return written_value(lines[line - 1], key) if line and 0 < line <= len(lines) else None
+
+
+def validation_errors(doc: YamlDoc, exc: ValidationErrors, error_cls: type[DataError] = DataError,
+                      prefix: Sequence[str | int] = (), model: type[BaseModel] | None = None) -> list[DataError]:
+    """Every error of a pydantic ``ValidationError`` as a located :class:`DataError`, in sqmkit's
+    own words (:mod:`sqmkit.validation`). With ``model``, an unknown field gets "did you mean"."""
+    out: list[DataError] = []
+    for err in exc.errors():
+        loc: list[str | int] = list(prefix) + [p for p in err["loc"] if not _is_tag(p)]
+        sub, problem, hint = error_message(err)
+        loc += list(sub)
+        line = doc.line_of(loc)
+        value = err.get("input")
+        if err["type"] == "string_type" and isinstance(value, (bool, int, float, dt.date)) and loc:
+            written = _written_value(doc, line, loc[-1]) or str(value)
+            hint = quote_hint(loc[-1], written)
+        elif err["type"] == "extra_forbidden" and model is not None and loc:
+            hint = unknown_hint(str(loc[-1]), fields_at(model, loc[len(prefix):-1]))
+        out.append(error_cls(str(doc.path), format_loc(loc), problem, line, hint))
+    return out
+
+
 def validation_error(doc: YamlDoc, exc: ValidationErrors, error_cls: type[DataError] = DataError,
-                     prefix: Sequence[str | int] = ()) -> DataError:
-    """Turn the first error of a pydantic ``ValidationError`` into a :class:`DataError`."""
-    err = exc.errors()[0]
-    loc = list(prefix) + [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
-    cause = (err.get("ctx") or {}).get("error")
-    if isinstance(cause, LocatedValueError):  # the validator knows where below the field it is
-        loc += list(cause.loc)
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field"
-    elif err["type"] == "missing":
-        msg = "required field is missing"
-    more = len(exc.errors()) - 1
-    if more:
-        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
-    e = error_cls(str(doc.path), format_loc(loc), msg, doc.line_of(loc))
-    return e
+                     prefix: Sequence[str | int] = (), model: type[BaseModel] | None = None) -> DataError:
+    """The first error of a pydantic ``ValidationError`` as a located :class:`DataError` (saying
+    how many more there are); :func:`validation_errors` gives them all."""
+    errors = validation_errors(doc, exc, error_cls, prefix, model)
+    first, more = errors[0], len(errors) - 1
+    if not more:
+        return first
+    problem = first.problem + ngettext(" (and {count} more problem)", " (and {count} more problems)",
+                                       more).format(count=more)
+    return error_cls(first.file, first.where, problem, first.line, first.hint)
+
+
+def _is_tag(part: str | int) -> bool:
+    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("function-", "lax-or-strict[")))
 
 
 # pydantic puts the discriminator tag of a tagged union into the location; it is not a YAML key.

@@ -15,6 +15,8 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..textrender import text_filters
+
 #: the functions texts call to refer to a clause, a form or a checklist
 REFERENCE_FUNCTIONS = ("ref", "form", "checklist")
 #: names every text may use (the text context of :mod:`sqmkit.nodes`)
@@ -24,7 +26,7 @@ TEXT_NAMES = frozenset({"company", "org", "params", "doc", "modules", "industry"
 def text_env() -> jinja2.Environment:
     """An environment with the filters and globals texts have, to parse them with."""
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.filters["zh_date"] = env.filters["date"] = lambda d: d
+    env.filters.update(text_filters("zh-CN"))
     return env
 
 

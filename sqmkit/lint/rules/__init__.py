@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from ..rule import Rule
 from . import (
-    assembly, coverage, examples, files, ids, modules, packaging, params, references, shape, templates, texts,
+    assembly, coverage, examples, files, ids, literals, modules, packaging, params, references, shape, templates, texts,
 )
 
 #: the rule modules, in running order
-MODULES = (packaging, files, ids, modules, params, texts, references, coverage, examples, templates, shape, assembly)
+MODULES = (packaging, files, ids, modules, params, texts, literals, references, coverage, examples, templates, shape,
+           assembly)
 #: every rule, in running order
 RULES: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 #: every finding code a rule may report

@@ -1,7 +1,7 @@
 """Demo profiles: every profile in ``examples/`` is valid (``profile``).
 
 Each is read with the core's own :func:`sqmkit.profile.profile_from_data` and, when it is a
-profile of the plugin's industry, checked with :func:`sqmkit.profile.check_against_industry`
+profile of the plugin's industry, checked with :func:`sqmkit.profilecheck.check_against_industry`
 (modules, parameter names and types, grade scales); its logo and template folder must exist.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ...errors import DataError
-from ...profile import Profile, check_against_industry, profile_from_data
+from ...errors import DataError, ProfileProblems
+from ...profile import Profile, profile_from_data
+from ...profilecheck import check_against_industry
 from ...yamlio import YamlDoc
 from ..context import LintContext
 from ..findings import Finding, error, from_data_error
@@ -28,6 +29,11 @@ def _files_exist(profile: Profile, doc: YamlDoc) -> Iterator[Finding]:
         yield error("profile", f"template folder {profile.templates} does not exist", doc, ("templates",))
 
 
+def _each(exc: DataError) -> list[DataError]:
+    """Every problem a profile error holds (:class:`~sqmkit.errors.ProfileProblems` holds several)."""
+    return list(exc.problems) if isinstance(exc, ProfileProblems) else [exc]
+
+
 def check_demo_profiles(ctx: LintContext) -> Iterator[Finding]:
     """Every demo profile is valid, for the plugin's industry too."""
     industry = ctx.industry_spec
@@ -35,13 +41,15 @@ def check_demo_profiles(ctx: LintContext) -> Iterator[Finding]:
         try:
             profile = profile_from_data(doc.data, doc)
         except DataError as exc:
-            yield from_data_error("profile", exc, hint="the profile schema is sqmkit.Profile")
+            for one in _each(exc):
+                yield from_data_error("profile", one, hint=one.hint or "the profile schema is sqmkit.Profile")
             continue
         if industry is not None and profile.industry == industry.id:
             try:
                 check_against_industry(profile, industry, doc)
             except DataError as exc:
-                yield from_data_error("profile", exc)
+                for one in _each(exc):
+                    yield from_data_error("profile", one)
         yield from _files_exist(profile, doc)
 
 

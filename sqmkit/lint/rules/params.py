@@ -1,12 +1,15 @@
-"""What texts read is declared (``undeclared``), and grade scales are scales (``schema``).
+"""What texts read is declared (``undeclared``), parameters are declared in full and grade
+scales are scales (``schema``).
 
 ``{{ params.x.y }}`` needs ``x.y`` under ``parameters`` in ``industry.yaml``;
-``org.departments.k`` and ``org.roles.k`` a declared department or role; ``company``, ``doc``
-and ``industry`` have fixed fields. A grades block's ``param`` and a checklist's ``bands`` name a
-parameter holding a grade scale. Every grade scale among the industry's defaults and in a
-checklist is checked with the core's own :func:`sqmkit.grades.scale_problems` — every problem,
-not only the first one the schema stops at. A plugin without ``industry.yaml`` adds to another
-plugin's industry, whose parameters and organization it cannot see: those uses are not checked.
+``org.departments.k``, ``org.roles.k`` and ``org.terms.k`` a declared department, post or term;
+``company``, ``doc`` and ``industry`` have fixed fields. A grades block's ``param`` and a
+checklist's ``bands`` name a parameter holding a grade scale. Every parameter declaration is
+checked with the core's own :func:`sqmkit.paramspec.read_tree` — type, default in range, meaning —
+every problem, not only the first one the schema stops at, and a bare default of the older shape
+is an error until it is declared. Every grade scale in a checklist is checked with
+:func:`sqmkit.grades.scale_problems`. A plugin without ``industry.yaml`` adds to another plugin's
+industry, whose parameters and organization it cannot see: those uses are not checked.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ... import schema
-from ...grades import find_scales, is_scale, scale_problems
+from ...grades import is_scale, scale_problems
+from ...paramspec import defaults_tree, read_tree
 from ...profile import Company, DocumentControl
 from ...yamlio import YamlDoc
 from ..context import LintContext
@@ -26,7 +30,7 @@ CODES = ("undeclared", "schema")
 COMPANY_FIELDS = frozenset(Company.model_fields)
 DOC_FIELDS = frozenset(DocumentControl.model_fields) - {"revisions"}
 INDUSTRY_FIELDS = frozenset({"id", "name"})
-ORG_PARTS = {"departments": "department", "roles": "role"}
+ORG_PARTS = {"departments": "department", "roles": "role", "terms": "term"}
 #: fields naming a parameter that holds a grade scale
 BAND_PARAMS: dict[type[Any], str] = {schema.GradesBlock: "param", schema.Checklist: "bands"}
 
@@ -35,7 +39,7 @@ def _param(ctx: LintContext, parts: list[Any], doc: YamlDoc, loc: Loc, what: str
     """Findings for ``params.<parts>``; ends silently where the value is not a mapping or list."""
     if ctx.industry is None:
         return
-    node: Any = ctx.industry.get("parameters") or {}
+    node: Any = _defaults(ctx)
     done: list[str] = []
     for part in parts:
         if isinstance(node, dict) and part not in node:
@@ -57,7 +61,7 @@ def _param(ctx: LintContext, parts: list[Any], doc: YamlDoc, loc: Loc, what: str
 def _org(ctx: LintContext, parts: list[Any], doc: YamlDoc, loc: Loc) -> Iterator[Finding]:
     if parts[0] not in ORG_PARTS:
         yield error("undeclared", f"org.{parts[0]} does not exist", doc, loc,
-                    "use org.departments.<key> or org.roles.<key>")
+                    "use org.departments.<key>, org.roles.<key> or org.terms.<key>")
     elif len(parts) > 1 and ctx.industry is not None:
         declared = ctx.industry.get(parts[0]) or {}
         if parts[1] not in declared:
@@ -87,8 +91,16 @@ def check_text_values(ctx: LintContext) -> Iterator[Finding]:
                 yield from _fixed(root, parts, fixed[root], t.doc, t.loc)
 
 
+def _defaults(ctx: LintContext) -> dict[str, Any]:
+    """The tree of default values ``industry.yaml`` declares (as far as it can be read)."""
+    if ctx.industry_spec is not None:
+        return ctx.industry_spec.parameters
+    specs, _problems = read_tree((ctx.industry or {}).get("parameters") or {})
+    return defaults_tree(specs)
+
+
 def _lookup(ctx: LintContext, parts: list[str]) -> Any:
-    node: Any = (ctx.industry or {}).get("parameters") or {}
+    node: Any = _defaults(ctx)
     for part in parts:
         if not isinstance(node, dict) or part not in node:
             return None
@@ -111,12 +123,27 @@ def check_band_parameters(ctx: LintContext) -> Iterator[Finding]:
                         "a grade scale is a list of bands, each with grade and min, highest first")
 
 
+def check_declarations(ctx: LintContext) -> Iterator[Finding]:
+    """Every parameter is declared with type, default, meaning (and range, unit), consistently."""
+    if ctx.industry_file is None or ctx.industry is None or "parameters" not in ctx.industry:
+        return
+    doc = ctx.industry_file.doc
+    specs, problems = read_tree(ctx.industry["parameters"])
+    for loc, problem in problems:
+        yield error("schema", problem, doc, ("parameters",) + loc)
+    bare = [spec for spec in specs if not spec.declared]
+    if bare:  # the shape of sqmkit 0.2: one finding for them all, at the first
+        first = bare[0]
+        names = ", ".join(s.path for s in bare[:8]) + (", …" if len(bare) > 8 else "")
+        yield error("schema", f"{len(bare)} parameter(s) have a default but no declaration: {names}", doc,
+                    ("parameters",) + tuple(first.path.split(".")),
+                    f"write each as a mapping with type, default and meaning (and min, max, unit where they "
+                    f"apply), e.g. {first.path.split('.')[-1]}: {{type: {first.type}, default: …, meaning: …}}; "
+                    "see docs/plugins.md, section 3.3")
+
+
 def check_scales(ctx: LintContext) -> Iterator[Finding]:
-    """Every grade scale among the industry's parameter defaults and in checklists is valid."""
-    if ctx.industry_file is not None and ctx.industry is not None:
-        for loc, bands in find_scales(ctx.industry.get("parameters"), ("parameters",)):
-            for sub, problem in scale_problems(bands):
-                yield error("schema", problem, ctx.industry_file.doc, loc + sub)
+    """Every grade scale in checklists is valid (the industry's are checked as declarations)."""
     for site in ctx.sites:
         inline = site.data.get("bands")
         if site.cls is schema.Checklist and isinstance(inline, list):
@@ -126,4 +153,5 @@ def check_scales(ctx: LintContext) -> Iterator[Finding]:
 
 RULES = (Rule("text-values", check_text_values, ("undeclared",)),
          Rule("band-parameters", check_band_parameters, CODES),
+         Rule("parameter-declarations", check_declarations, ("schema",)),
          Rule("grade-scales", check_scales, ("schema",)))
