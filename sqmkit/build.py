@@ -2,7 +2,9 @@
 
 The output is written to a staging folder beside the target and swapped in only when every
 format has succeeded, so a failed build never leaves a half-written ``<out>/<client-id>/`` and
-never destroys the previous good one.
+never destroys the previous good one; only a folder sqmkit built is ever replaced
+(:mod:`sqmkit.outdir`). The logo is checked and, for an SVG, sanitised before anything is written
+(:mod:`sqmkit.assets`).
 """
 
 from __future__ import annotations
@@ -12,21 +14,23 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .assemble import Issued, assemble
-from .errors import BuildError, PluginError, ProfileError, SqmkitError
+from .assemble import Issued, assemble, read_profile
+from .assets import publish_logo, read_logo, template_folder
+from .errors import BuildError, SqmkitError
 from .formats import OutputFormat, RenderContext, RenderOptions
 from .model import Regulation
 from .numbering import Numbering
+from .outdir import check_target, make_staging, prepare_root, swap_in
 from .plugins import Manager, get_plugin_manager
-from .profile import Profile, load_profile
+from .profile import Profile
 from .render.environment import make_environment
 from .yamlio import YamlDoc
+from .messages import _
 
 
 @dataclass
@@ -43,9 +47,9 @@ class BuildResult:
 def load(profile_path: str | Path, mgr: Manager | None = None,
          store_path: str | Path | None = None) -> tuple[Manager, Profile, YamlDoc, Regulation]:
     """Read a profile and assemble its regulation (no output); the versions issued in the store
-    at ``store_path`` join the revision log."""
-    profile, doc = load_profile(profile_path)
+    at ``store_path`` join the revision log. Every problem of the profile is reported at once."""
     mgr = mgr or get_plugin_manager()
+    profile, doc = read_profile(mgr, profile_path)
     return mgr, profile, doc, assemble(mgr, profile, doc, issued_versions(store_path, profile.id))
 
 
@@ -68,42 +72,13 @@ def _hash_tree(root: Path) -> dict[str, str]:
     return files
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    backup = None
-    if target.exists():
-        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, backup)
-    try:
-        os.replace(staging, target)
-    except OSError:
-        if backup is not None:
-            os.replace(backup, target)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
-
-
 def _choose(available: dict[str, OutputFormat], formats: list[str] | None) -> list[str]:
-    """The formats asked for (all by default), in running order."""
-    chosen = list(available) if not formats else formats
+    """The formats asked for (by default all but those built on request), in running order."""
+    chosen = [name for name, fmt in available.items() if not fmt.on_request] if not formats else formats
     unknown = [f for f in chosen if f not in available]
     if unknown:
         raise BuildError(f"unknown output format {unknown[0]!r}; available: {', '.join(available)}")
     return [name for name in available if name in chosen]
-
-
-def _copy_logo(profile: Profile, doc: YamlDoc, staging: Path) -> RenderOptions:
-    options = RenderOptions()
-    logo = profile.logo_path()
-    if logo is not None:
-        if not logo.is_file():
-            raise ProfileError(str(doc.path), "branding.logo", f"logo file {logo} does not exist",
-                               doc.line_of(["branding", "logo"]))
-        rel = f"assets/logo{logo.suffix.lower()}"
-        (staging / "assets").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(logo, staging / rel)
-        options.logo = rel
-    return options
 
 
 def _write_manifest(staging: Path, reg: Regulation, chosen: list[str]) -> dict[str, str]:
@@ -131,29 +106,31 @@ def build(
 ) -> BuildResult:
     """Build the outputs of one client into ``out_root/<client-id>/``, atomically."""
     t0 = time.perf_counter()
-    progress("reading the profile and assembling the regulation")
+    progress(_("reading the profile and assembling the regulation"))
     mgr, profile, doc, reg = load(profile_path, mgr, store_path)
     timings = {"assemble": time.perf_counter() - t0}
     available = mgr.output_formats()
     chosen = _choose(available, formats)
     numbering = Numbering.of(reg)
-    user_templates = Path(templates) if templates else profile.template_dir()
+    user_templates = Path(templates) if templates else template_folder(profile, doc)
     folders = ([user_templates] if user_templates else []) + mgr.template_dirs(profile)
     env = make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile))
 
-    out_root = Path(out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
+    logo = read_logo(profile, doc)  # checked again as it is read: what is published is what was checked
+    out_root = prepare_root(Path(out_root))
     target = out_root / profile.id
-    staging = Path(tempfile.mkdtemp(prefix=f".{profile.id}.staging-", dir=out_root))
+    check_target(target, profile.id)
+    staging = make_staging(out_root, profile.id)
     try:
-        ctx = RenderContext(reg, staging, env, numbering, progress, _copy_logo(profile, doc, staging))
+        options = RenderOptions(logo=publish_logo(logo, staging) if logo else None)
+        ctx = RenderContext(reg, staging, env, numbering, progress, options)
         for name in chosen:
             t = time.perf_counter()
-            _render(mgr, available[name], ctx)
+            _render(mgr, available[name], ctx, user_templates)
             timings[name] = time.perf_counter() - t
         files = _write_manifest(staging, reg, chosen)
         os.chmod(staging, 0o755)
-        _swap_in(staging, target)
+        swap_in(staging, target, profile.id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -164,15 +141,17 @@ def build(
     return result
 
 
-def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext) -> None:
-    """Run one format; a fault in a plugin's format names the plugin."""
+def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext, user_templates: Path | None) -> None:
+    """Run one format; a fault names the plugin whose code or template raised it (or the user's
+    template), else the plugin that registered the format. ``SystemExit`` is a fault too."""
     try:
         fmt.render(ctx)
     except SqmkitError:
         raise
     except (Exception, SystemExit) as exc:
-        plugin = mgr.format_plugin(fmt.name) or "?"
-        raise PluginError(plugin, f"output format {fmt.name!r} failed: {type(exc).__name__}: {exc}") from exc
+        from .faults import render_fault
+
+        raise render_fault(mgr, fmt.name, exc, user_templates) from exc
 
 
 def _record(store_path: str | Path, profile: Profile, reg: Regulation, result: BuildResult, formats: list[str]) -> None:

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import PluginError, SqmkitError
+from .messages import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plugins import Manager
@@ -41,6 +42,14 @@ class Session:
         """Set the manager (or the error building it raised); ``use()`` forgets both."""
         self._mgr, self._error = mgr, error
 
+    def fault(self, exc: BaseException) -> PluginError | None:
+        """The plugin whose code raised ``exc``, as an error naming it (None when no plugin did)."""
+        if self._mgr is None:
+            return None
+        from .faults import plugin_fault
+
+        return plugin_fault(self._mgr, exc)
+
 
 #: the current process's session; tests reset it with ``session.use()``
 session = Session()
@@ -50,19 +59,35 @@ def get_manager() -> "Manager":
     return session.manager()
 
 
+class UserError(click.ClickException):
+    """A message for the user, shown as ``Error: …`` in their language, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Error: {message}").format(message=self.format_message()), file=file or sys.stderr)
+
+
 class SqmkitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SqmkitError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise UserError(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:  # a bug: say so plainly; SQMKIT_DEBUG=1 shows the traceback
+        except SystemExit as exc:  # in a core command only plugin code exits: never a silent success
+            if ctx.invoked_subcommand not in CORE_COMMANDS:
+                raise
+            raise UserError(str(session.fault(exc) or _internal(exc))) from None
+        except Exception as exc:  # a plugin's bug names the plugin; else a bug of ours, said plainly
             if os.environ.get("SQMKIT_DEBUG"):
                 raise
-            raise click.ClickException(
-                f"internal error: {type(exc).__name__}: {exc} (run with SQMKIT_DEBUG=1 for details)") from None
+            raise UserError(str(session.fault(exc) or _internal(exc))) from None
+
+
+def _internal(exc: BaseException) -> str:
+    detail = repr(exc.code) if isinstance(exc, SystemExit) else exc
+    return _("internal error: {kind}: {detail} (run with SQMKIT_DEBUG=1 for details)").format(
+        kind=type(exc).__name__, detail=detail)
 
 
 store_option = click.option("--store", "store", type=click.Path(dir_okay=False), envvar="SQMKIT_STORE",
@@ -90,7 +115,8 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 @profile_argument
 @click.option("-o", "--out", "out", type=click.Path(file_okay=False), required=True, help="output folder")
 @click.option("-f", "--format", "formats", multiple=True,
-              help="output format(s) to build: html, pdf, forms, checklists (repeat or comma-separate; default all)")
+              help="output format(s) to build: html, pdf, forms, checklists, docx (repeat or comma-separate; "
+                   "default all but docx)")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True), help="a folder of template overrides")
 @store_option
 @click.option("--no-store", is_flag=True, help="do not read or record anything in the store")
@@ -104,27 +130,36 @@ def build(profile: str, out: str, formats: tuple[str, ...], templates: str | Non
     result = run_build(profile, out, chosen, mgr=get_manager(), templates=templates,
                        store_path=None if no_store else store, progress=_progress(quiet))
     reg = result.regulation
-    click.echo(f"built {reg.company.short_name} {reg.title} ({reg.document.number} {reg.document.version}): "
-               f"{len(reg.chapters)} chapters, {len(reg.forms)} forms, {len(reg.checklists)} checklists, "
-               f"{len(result.files)} files in {result.out_dir} ({result.timings['total']:.1f}s)")
+    click.echo(_("built {company} {title} ({number} {version}): {chapters} chapters, {forms} forms, "
+                 "{checklists} checklists, {files} files in {folder} ({seconds}s)").format(
+        company=reg.company.short_name, title=reg.title, number=reg.document.number, version=reg.document.version,
+        chapters=len(reg.chapters), forms=len(reg.forms), checklists=len(reg.checklists), files=len(result.files),
+        folder=result.out_dir, seconds=f"{result.timings['total']:.1f}"))
 
 
 @cli.command()
 @profile_argument
 def check(profile: str) -> None:
-    """Validate a profile and assemble its regulation without writing anything."""
+    """Validate a profile and assemble its regulation without writing anything; every problem of
+    the profile is reported in one run, sorted by line."""
     from .build import load
 
-    _, prof, _, reg = load(profile, get_manager())
+    _mgr, prof, _doc, reg = load(profile, get_manager())
     n_articles = sum(len(c.articles) for c in reg.chapters)
-    click.echo(f"{profile}: OK — {prof.industry}, modules [{', '.join(prof.modules)}], {len(reg.chapters)} chapters, "
-               f"{n_articles} articles, {len(reg.forms)} forms, {len(reg.checklists)} checklists")
+    click.echo(_("{profile}: OK — {industry}, modules [{modules}], {chapters} chapters, {articles} articles, "
+                 "{forms} forms, {checklists} checklists").format(
+        profile=profile, industry=prof.industry, modules=", ".join(prof.modules), chapters=len(reg.chapters),
+        articles=n_articles, forms=len(reg.forms), checklists=len(reg.checklists)))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
-def industries(as_json: bool) -> None:
-    """List the industries the installed plugins provide, with their modules."""
+@click.pass_context
+def industries(ctx: click.Context, as_json: bool) -> None:
+    """List the industries the installed plugins provide, with their modules
+    (`industries show INDUSTRY` describes one)."""
+    if ctx.invoked_subcommand is not None:
+        return
     found = get_manager().industries()
     rows: list[dict[str, Any]] = [  # JSON objects, printed as they are
         {"id": ind.id, "name": ind.name.get("zh-CN"), "name_en": ind.name.get("en"), "plugin": plugin,
@@ -138,6 +173,42 @@ def industries(as_json: bool) -> None:
         click.echo(f"{r['id']}\t{r['name']} / {r['name_en']}\tmodules: {mods}\t[{r['plugin']}]")
 
 
+@industries.command("show")
+@click.argument("industry_id", metavar="INDUSTRY")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def industries_show(industry_id: str, as_json: bool) -> None:
+    """What a profile of INDUSTRY may set: modules, departments, posts, terms, parameters."""
+    from .messages import current_language
+    from .reference import find_industry, industry_reference, render_text, to_json
+
+    ref = industry_reference(find_industry(get_manager().industries(), industry_id), current_language())
+    click.echo(to_json(ref) if as_json else render_text(ref))
+
+
+@cli.group()
+def profile() -> None:
+    """Client profiles."""
+
+
+@profile.command("new")
+@click.argument("industry_id", metavar="INDUSTRY")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True, help="the profile file to write")
+@click.option("--modules", default="", help="optional modules to switch on, comma-separated (e.g. cod,appointment)")
+@click.option("--id", "client_id", help="the client id (default: from the file name)")
+@click.option("--company", help="the company's full name (default: a placeholder)")
+@click.option("--language", default="zh-CN", show_default=True, help="the document language (zh-CN or en)")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), help="effective date (default: today)")
+@click.option("--force", is_flag=True, help="replace FILE if it exists")
+def profile_new(industry_id: str, out: str, modules: str, client_id: str | None, company: str | None, language: str,
+                date: Any, force: bool) -> None:
+    """Write a complete profile for a new client of INDUSTRY, every field commented, to FILE."""
+    from .profile_writer import new_profile
+
+    path = new_profile(get_manager().industries(), industry_id, out, modules=modules, client_id=client_id,
+                       company=company, language=language, date=date.date() if date else None, force=force)
+    click.echo(_("wrote {path}; next: sqmkit check {path}").format(path=path))
+
+
 @cli.command()
 def plugins() -> None:
     """Print the installed plugins, their versions and the hooks each implements, as JSON."""
@@ -147,9 +218,30 @@ def plugins() -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
+#: the longest ``issue -m`` message
+MAX_ISSUE_MESSAGE = 2000
+
+
+def _issue_message(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An ``issue -m`` message: not blank, at most :data:`MAX_ISSUE_MESSAGE` characters, no
+    control characters (newline and tab are fine)."""
+    import unicodedata
+
+    if not value.strip():
+        raise click.BadParameter(_("the message is empty; say what changed in this version"))
+    if len(value) > MAX_ISSUE_MESSAGE:
+        raise click.BadParameter(_("the message has {n} characters; the limit is {limit}").format(
+            n=len(value), limit=MAX_ISSUE_MESSAGE))
+    bad = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\n\t"), None)
+    if bad is not None:
+        raise click.BadParameter(_("the message contains the control character U+{code:04X}").format(code=ord(bad)))
+    return value.strip()
+
+
 @cli.command()
 @profile_argument
-@click.option("-m", "--message", "description", required=True, help="what changed in this version")
+@click.option("-m", "--message", "description", required=True, callback=_issue_message,
+              help="what changed in this version (at most 2000 characters)")
 @store_option
 def issue(profile: str, description: str, store: str) -> None:
     """Issue the profile's document version: record it, with a text snapshot, in the store."""
@@ -157,12 +249,13 @@ def issue(profile: str, description: str, store: str) -> None:
     from .store import open_store
     from .versions import snapshot
 
-    _, prof, _, reg = load(profile, get_manager())
+    _mgr, prof, _doc, reg = load(profile, get_manager())
     with open_store(store) as st:
         st.add_version(prof.id, prof.document.version, prof.document.effective_date.isoformat(), description,
                        snapshot(reg))
         st.save_client(prof.id, prof.model_dump(mode="json"), str(prof.source))
-    click.echo(f"issued {prof.id} version {prof.document.version} ({prof.document.effective_date})")
+    click.echo(_("issued {client} version {version} ({date})").format(
+        client=prof.id, version=prof.document.version, date=prof.document.effective_date))
 
 
 @cli.command()
@@ -174,7 +267,8 @@ def diff(profile: str, store: str) -> None:
     from .store import open_store
     from .versions import diff as diff_snapshots, snapshot
 
-    _, prof, _, reg = load(profile, get_manager())
+    loaded = load(profile, get_manager())
+    prof, reg = loaded[1], loaded[3]
     with open_store(store) as st:
         versions = st.versions(prof.id)
     if not versions:
@@ -202,41 +296,53 @@ def results() -> None:
 @click.option("--profile", "profile", type=click.Path(dir_okay=False), required=True)
 @store_option
 def results_import(result_file: str, profile: str, store: str) -> None:
-    """Re-score an exported checklist result against the profile's checklist and store it."""
+    """Re-score an exported checklist result against the profile's checklist and store it
+    (a result already stored is skipped)."""
     from .build import load
-    from .errors import DataError
-    from .inspections import read_result
+    from .inspections import find_duplicate, read_result_file, score_result
     from .store import now_iso, open_store
 
-    try:
-        text = Path(result_file).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DataError(result_file, "", "not a JSON result file (not UTF-8 text)") from None
-    _, _, _, reg = load(profile, get_manager())
-    result = read_result(result_file, text, reg, now_iso())
+    parsed = read_result_file(result_file)
+    reg = load(profile, get_manager())[3]
+    result = score_result(result_file, parsed, reg, now_iso())
     with open_store(store) as st:
-        st.add_inspection(result.record)
-    stale = " (note: recorded on a different checklist version)" if result.stale else ""
-    click.echo(f"stored: {result.checklist.title} total {result.score.total} grade {result.score.grade}{stale}")
+        same = find_duplicate(st.inspections(reg.profile.id, problems=[]), result.digest)
+        if same is None:
+            st.add_inspection(result.record)
+    if same is not None:
+        click.echo(_("skipped: this result is already stored (imported {at}); nothing was added").format(
+            at=same["imported_at"]))
+        return
+    stale = _(" (note: recorded on a different checklist version)") if result.stale else ""
+    click.echo(_("stored: {title} total {total} grade {grade}{stale}").format(
+        title=result.checklist.title, total=result.score.total, grade=result.score.grade, stale=stale))
 
 
 @results.command("list")
 @click.argument("client_id")
 @store_option
 def results_list(client_id: str, store: str) -> None:
-    """List stored inspection results of a client."""
-    from .store import open_store
+    """List stored inspection results of a client (records that are not readable are reported
+    and skipped)."""
+    from .errors import StoreError
+    from .store import open_store, shown
 
+    problems: list[StoreError] = []
     with open_store(store) as st:
-        rows = st.inspections(client_id)
+        rows = st.inspections(client_id, problems)
+    for problem in problems:
+        click.echo(_("skipped: {problem}").format(problem=problem), err=True)
     for r in rows:
-        click.echo(f"{r['imported_at']}\t{r['checklist']}\t{r['total']}\t{r['grade']}\t{r['fields'].get('inspectee', '')}")
-    click.echo(f"{len(rows)} result(s)")
+        cells = (r["imported_at"], r["checklist"], r["total"], r["grade"], r.get("fields", {}).get("inspectee", ""))
+        click.echo("\t".join(shown(c) for c in cells))
+    click.echo(_("{n} result(s)").format(n=len(rows)))
 
 
 from .plugin_cli import plugin as _plugin_group  # noqa: E402
 
 cli.add_command(_plugin_group)
+#: the commands of sqmkit itself (plugins add theirs when the CLI starts)
+CORE_COMMANDS = frozenset(cli.commands)
 
 
 def main(argv: list[str] | None = None) -> None:

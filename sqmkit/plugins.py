@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import hookspecs
 from .errors import PluginError, SqmkitError
+from .messages import _
 from .schema import Chapter, ChapterFile, Checklist, Family, Form, Industry
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,12 +65,16 @@ class Manager:
 
     pm: pluggy.PluginManager
     infos: dict[str, PluginInfo] = field(default_factory=dict)
+    #: template folder → the plugin that registered it (filled by :meth:`template_dirs`)
+    template_owners: dict[Path, str] = field(default_factory=dict)
+    #: output format name → the plugin that registered it (filled by :meth:`output_formats`)
+    format_owners: dict[str, str] = field(default_factory=dict)
 
     def order(self) -> list[str]:
         """Plugin names in calling order: sorted, the built-in ones last."""
         builtin = [n for n, i in self.infos.items() if i.builtin]
         others = sorted(n for n, i in self.infos.items() if not i.builtin)
-        return others + [n for n, _ in DEFAULT_PLUGINS if n in builtin]
+        return others + [n for n, _obj in DEFAULT_PLUGINS if n in builtin]
 
     def hooks_of(self, name: str) -> list[str]:
         """The hooks plugin ``name`` implements."""
@@ -91,11 +96,14 @@ class Manager:
             except PluginError:
                 raise
             except SqmkitError as exc:
-                raise PluginError(impl.plugin_name, f"hook {hook}: {exc}", hook=hook) from exc
-            except (Exception, SystemExit) as exc:  # a plugin's own bug: name the plugin and the hook
-                what = f"exited (SystemExit {exc.code!r})" if isinstance(exc, SystemExit) else \
-                    f"raised {type(exc).__name__}: {exc}"
-                raise PluginError(impl.plugin_name, f"hook {hook} {what}", hook=hook) from exc
+                raise PluginError(impl.plugin_name, _("hook {hook}: {error}").format(hook=hook, error=exc),
+                                  hook=hook) from exc
+            except (Exception, SystemExit) as exc:  # a plugin's own bug (or exit): name the plugin and the hook
+                what = _("hook {hook} exited (SystemExit {code!r})") if isinstance(exc, SystemExit) else \
+                    _("hook {hook} raised {kind}: {detail}")
+                raise PluginError(impl.plugin_name, what.format(hook=hook, code=getattr(exc, "code", None),
+                                                                kind=type(exc).__name__, detail=exc),
+                                  hook=hook) from exc
             if result is not None:
                 out.append((impl.plugin_name, result))
         return out
@@ -146,10 +154,11 @@ class Manager:
         out = []
         for plugin, dirs in self._call("register_template_dirs", profile=profile):
             for d in _as_list(plugin, "register_template_dirs", dirs):
-                if not isinstance(d, (str, Path)) or not Path(d).is_dir():
-                    raise PluginError(plugin, f"hook register_template_dirs returned {d!r}, which is not a folder",
-                                      hook="register_template_dirs")
+                if not _is_folder(d):
+                    raise PluginError(plugin, _("hook register_template_dirs returned {value!r}, which is not a "
+                                                "folder").format(value=d), hook="register_template_dirs")
                 out.append(Path(d))
+                self.template_owners.setdefault(Path(d), plugin)
         return out
 
     def prepare_jinja_env(self, env: "jinja2.Environment", profile: "Profile") -> None:
@@ -169,15 +178,25 @@ class Manager:
                     raise PluginError(plugin, f"output format {f.name!r} is already registered by plugin "
                                               f"{found[f.name][0]!r}", hook="register_output_formats")
                 found[f.name] = (plugin, f)
+        self.format_owners = {name: plugin for name, (plugin, _f) in found.items()}
         ordered = sorted(found.items(), key=lambda kv: (kv[1][1].order, kv[0]))
-        return {name: fmt for name, (_, fmt) in ordered}
+        return {name: fmt for name, (_owner, fmt) in ordered}
 
     def format_plugin(self, name: str) -> str | None:
         """The plugin that registered output format ``name``."""
+        if name in self.format_owners:
+            return self.format_owners[name]
         for plugin, formats in self._call("register_output_formats"):
             if any(getattr(f, "name", None) == name for f in formats or []):
                 return plugin
         return None
+
+    def source_of(self, plugin: str, ident: str) -> Path | None:
+        """The data file a plugin's chapter, form or checklist ``ident`` came from, when the plugin
+        can say (a :class:`~sqmkit.DataPack` can); else None."""
+        sources = getattr(self.pm.get_plugin(plugin), "sources", None)
+        found = sources().get(ident) if callable(sources) else None
+        return found if isinstance(found, Path) else None
 
     def add_commands(self, cli: "click.Group") -> None:
         self._call("register_commands", cli=cli)
@@ -186,6 +205,13 @@ class Manager:
 # ---------------------------------------------------------------------------------------------
 # Checking what plugins return
 # ---------------------------------------------------------------------------------------------
+
+
+def _is_folder(value: Any) -> bool:
+    try:
+        return isinstance(value, (str, Path)) and Path(value).is_dir()
+    except (OSError, ValueError):  # a NUL byte, a name too long
+        return False
 
 
 def _as_list(plugin: str, hook: str, result: Any) -> list[Any]:
@@ -241,9 +267,12 @@ def _register(pm: pluggy.PluginManager, plugin: Any, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except pluggy.PluginValidationError as exc:
-        raise PluginError(name, f"invalid hook implementation: {exc}") from None
+        raise PluginError(name, _("invalid hook implementation: {error}").format(error=exc)) from None
     except ValueError as exc:
-        raise PluginError(name, f"cannot be registered: {exc}") from None
+        raise PluginError(name, _("cannot be registered: {error}").format(error=exc)) from None
+    except (Exception, SystemExit) as exc:  # its own code ran while pluggy looked at its attributes
+        raise PluginError(name, _("cannot be registered: {kind}: {error}").format(
+            kind=type(exc).__name__, error=exc)) from None
     _refuse_wrappers(pm, plugin, name)
 
 
@@ -313,7 +342,7 @@ def _dist_name(ep: importlib.metadata.EntryPoint) -> str:
 
 
 def _load_object(spec: str) -> Any:
-    module, _, attr = spec.partition(":")
+    module, _colon, attr = spec.partition(":")
     obj: Any = importlib.import_module(module.strip())
     for part in attr.strip().split(".") if attr.strip() else []:
         obj = getattr(obj, part)

@@ -3,76 +3,165 @@ corrective actions, in one TinyDB JSON file.
 
 Only this module imports tinydb. Every write goes to a temporary file in the same folder that
 then atomically replaces the store, and the whole read-modify-write runs under a file lock, so
-neither a crash nor a second sqmkit process can leave a half-written or lost store. A store that
-is not valid JSON is reported, never overwritten.
+neither a crash nor a second sqmkit process can leave a half-written or lost store. The file is
+recognised, checked and written by :mod:`sqmkit.storefile` (a marker and a format version;
+sqmkit never writes into a JSON file that is not its store); here every record is checked
+against its table's fields when it is read, and a bad one is a :class:`~sqmkit.StoreError`
+naming the file, the table, the record id and the field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Annotated, Any, Iterator
 
 from filelock import FileLock, Timeout
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from .errors import StoreError
+from .messages import _
+from .storefile import (
+    TABLES, clean_text, fail, read_store_file, shown, store_path, sweep_temporaries, write_store_file,
+)
 
-TABLES = ("clients", "versions", "builds", "inspections", "actions")
+__all__ = ["TABLES", "Record", "Store", "StoreError", "clean_text", "now_iso", "open_store", "shown"]
 
 #: one row of a table: a JSON object
 Record = dict[str, Any]
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage that writes via temp file + ``os.replace`` and refuses a corrupt file."""
+    """TinyDB storage over :mod:`sqmkit.storefile`: checked reads, atomic writes."""
 
     def __init__(self, path: str):
         self.path = Path(path)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        if not raw.strip():
-            return None
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise StoreError(f"{self.path}: the store is not valid JSON (line {exc.lineno}: {exc.msg}); "
-                             "it was left untouched — restore it from a backup or move it aside") from None
-        if not isinstance(data, dict):
-            raise StoreError(f"{self.path}: the store is not a TinyDB database (top level is not an object)")
-        return data
+        return read_store_file(self.path)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_store_file(self.path, data)
 
     def close(self) -> None:
         pass
 
 
+# ---------------------------------------------------------------------------------------------
+# What the tables hold
+# ---------------------------------------------------------------------------------------------
+
+
+def _iso_date(value: str) -> str:
+    dt.date.fromisoformat(value)
+    return value
+
+
+def _iso_time(value: str) -> str:
+    dt.datetime.fromisoformat(value)
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class ClientRow(_Row):
+    id: str
+    profile: dict[str, Any]
+    source: str | None = None
+
+
+class VersionRow(_Row):
+    client: str
+    version: str
+    date: Annotated[str, AfterValidator(_iso_date)]
+    description: str
+    snapshot: dict[str, str]
+
+
+class BuildRow(_Row):
+    client: str
+    version: str | None = None
+
+
+class InspectionRow(_Row):
+    client: str
+    checklist: str
+    imported_at: Annotated[str, AfterValidator(_iso_time)]
+    total: float
+    grade: str
+    fields: dict[str, str] = {}
+    answers: dict[str, Any] = {}
+    build: str | None = None
+    digest: str | None = None
+
+
+class ActionRow(_Row):
+    client: str
+
+
+ROW_MODELS: dict[str, type[_Row]] = {"clients": ClientRow, "versions": VersionRow, "builds": BuildRow,
+                                     "inspections": InspectionRow, "actions": ActionRow}
+
+
+def _row_problem(exc: ValidationError) -> tuple[str, str]:
+    """``(field, problem)`` of the first error of a record's validation."""
+    err = exc.errors()[0]
+    loc = shown(".".join(str(p) for p in err["loc"]))[:200]
+    kind = err["type"]
+    if kind == "missing":
+        return loc, _("a required field is missing")
+    if kind == "value_error" or kind.startswith(("date", "datetime")):
+        return loc, _("{value!r} is not a valid date or time").format(value=str(err.get("input"))[:40])
+    expected = _kind_name(kind.split("_")[0])
+    found = {str: "string", dict: "dict", list: "list", bool: "bool", int: "int", float: "float"}.get(
+        type(err["input"]), "null")
+    return loc, _("expected {expected}, found {found}").format(expected=expected, found=_kind_name(found))
+
+
+def _kind_name(word: str) -> str:
+    """A JSON type's name for a person, from pydantic's type word."""
+    names = {"string": _("text"), "dict": _("an object"), "float": _("a number"), "int": _("a whole number"),
+             "list": _("a list"), "bool": _("true or false"), "null": _("null")}
+    return names.get(word, word)
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------------------------
+
+
 class Store:
     """Typed operations over the TinyDB tables; use :func:`open_store`."""
 
-    def __init__(self, db: TinyDB):
-        self.db = db
+    def __init__(self, db: TinyDB, path: Path):
+        self.db, self.path = db, path
+
+    def _checked(self, table: str, rows: list[Any], problems: list[StoreError] | None = None) -> list[Record]:
+        """``rows`` whose fields have the types the table needs; a bad record is a located
+        :class:`StoreError`, raised, or collected in ``problems`` and left out."""
+        good = []
+        for row in rows:
+            try:
+                ROW_MODELS[table].model_validate(dict(row))
+            except ValidationError as exc:
+                where, problem = _row_problem(exc)
+                error = fail(self.path, problem, _("correct or remove this record in the store file"),
+                              table=table, record=str(row.doc_id), where=where)
+                if problems is None:
+                    raise error from None
+                problems.append(error)
+                continue
+            good.append(dict(row))
+        return good
+
+    def _search(self, table: str, client_id: str, problems: list[StoreError] | None = None) -> list[Record]:
+        return self._checked(table, self.db.table(table).search(Query().client == client_id), problems)
 
     # clients ------------------------------------------------------------------------------------
     def save_client(self, client_id: str, profile: Record, source: str | None) -> None:
@@ -80,21 +169,21 @@ class Store:
         self.db.table("clients").upsert({"id": client_id, "profile": profile, "source": source}, q.id == client_id)
 
     def client(self, client_id: str) -> Record | None:
-        return self.db.table("clients").get(Query().id == client_id)
+        rows = self._checked("clients", self.db.table("clients").search(Query().id == client_id))
+        return rows[0] if rows else None
 
     def clients(self) -> list[Record]:
-        return sorted(self.db.table("clients").all(), key=lambda c: c["id"])
+        return sorted(self._checked("clients", self.db.table("clients").all()), key=lambda c: str(c["id"]))
 
     # versions -----------------------------------------------------------------------------------
     def versions(self, client_id: str) -> list[Record]:
-        rows = self.db.table("versions").search(Query().client == client_id)
-        return sorted(rows, key=lambda r: (r["date"], r["version"]))
+        return sorted(self._search("versions", client_id), key=lambda r: (r["date"], r["version"]))
 
     def add_version(self, client_id: str, version: str, date: str, description: str, snapshot: Record) -> None:
-        q = Query()
-        if self.db.table("versions").get((q.client == client_id) & (q.version == version)):
-            raise StoreError(f"version {version!r} of client {client_id!r} is already issued; "
-                             "raise document.version in the profile to issue a new one")
+        if any(r["version"] == version for r in self.versions(client_id)):
+            raise StoreError(_("version {version!r} of client {client!r} is already issued").format(
+                version=version, client=client_id), file=str(self.path),
+                hint=_("raise document.version in the profile to issue a new one"))
         self.db.table("versions").insert({"client": client_id, "version": version, "date": date,
                                           "description": description, "snapshot": snapshot})
 
@@ -103,42 +192,62 @@ class Store:
         self.db.table("builds").insert(record)
 
     def builds(self, client_id: str) -> list[Record]:
-        return list(self.db.table("builds").search(Query().client == client_id))
+        return self._search("builds", client_id)
 
     # inspections and actions --------------------------------------------------------------------
     def add_inspection(self, record: Record) -> int:
-        return self.db.table("inspections").insert(record)
+        return int(self.db.table("inspections").insert(record))
 
-    def inspections(self, client_id: str) -> list[Record]:
-        return list(self.db.table("inspections").search(Query().client == client_id))
+    def inspections(self, client_id: str, problems: list[StoreError] | None = None) -> list[Record]:
+        """The client's results; with ``problems``, a bad record is reported there and skipped
+        instead of stopping the read."""
+        return self._search("inspections", client_id, problems)
 
     def add_action(self, record: Record) -> int:
-        return self.db.table("actions").insert(record)
+        return int(self.db.table("actions").insert(record))
 
     def actions(self, client_id: str) -> list[Record]:
-        return list(self.db.table("actions").search(Query().client == client_id))
+        return self._search("actions", client_id)
+
+# ---------------------------------------------------------------------------------------------
+# Opening: the lock, leftovers
+# ---------------------------------------------------------------------------------------------
+
+
+def _acquire(path: Path, timeout: float) -> FileLock:
+    lock_path = str(path) + ".lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_path, timeout=timeout)
+        lock.acquire()
+    except Timeout:
+        raise fail(path, _("another sqmkit process holds the store lock ({lock})").format(lock=lock_path),
+                    _("try again when it has finished")) from None
+    except OSError as exc:
+        target = exc.filename or lock_path
+        raise fail(path, _("cannot create the store's lock file: {reason} ({target})").format(
+            reason=exc.strerror or exc, target=target),
+            _("check that the folder exists and that you may write to it, or choose another --store")) from None
+    return lock
 
 
 @contextmanager
 def open_store(path: str | Path, timeout: float = 30) -> Iterator[Store]:
     """Open the store under an exclusive lock for the duration of the block."""
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a store file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock", timeout=timeout)
+    shown = Path(path)
+    real = store_path(shown)
+    lock = _acquire(real, timeout)
     try:
-        with lock:
-            db = TinyDB(str(path), storage=AtomicJSONStorage)
-            try:
-                yield Store(db)
-            finally:
-                db.close()
-    except Timeout:
-        raise StoreError(f"{path}: another sqmkit process holds the store lock ({path}.lock); "
-                         "try again when it has finished") from None
+        sweep_temporaries(real, time.time())
+        read_store_file(real)  # refuse a file that is not a store before anything runs
+        db = TinyDB(str(real), storage=AtomicJSONStorage)
+        try:
+            yield Store(db, real)
+        finally:
+            db.close()
+    finally:
+        lock.release()
 
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-

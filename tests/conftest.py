@@ -38,8 +38,8 @@ def make_profile(tmp_path, demo_data):
             return path
         data = copy.deepcopy(demo_data)
         logo = data.get("branding", {}).get("logo")
-        if logo:  # the copy lives elsewhere: point at the demo's logo
-            data["branding"]["logo"] = str(DEMO.parent / logo)
+        if logo:  # the copy lives elsewhere: bring the demo's logo along (a profile names files beside it)
+            (tmp_path / logo).write_bytes((DEMO.parent / logo).read_bytes())
         if edit:
             edit(data)
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -38,11 +38,11 @@ def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         st.save_client("acme", {"v": 1}, None)
     before = path.read_bytes()
 
-    def broken_dump(*a, **k):
-        raise OSError("disk full")
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("sqmkit.store.json.dump", broken_dump)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("sqmkit.storefile.os.fsync", disk_full)
+    with pytest.raises(StoreError, match="cannot write the store: No space left on device"):
         with open_store(path) as st:
             st.save_client("acme", {"v": 2}, None)
     assert path.read_bytes() == before

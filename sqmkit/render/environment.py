@@ -8,14 +8,17 @@ the core's own template, so an override can ``{% extends "core:handbook/cover.ht
 from __future__ import annotations
 
 import importlib.resources
+import os
 from pathlib import Path
 from typing import Callable
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from ..errors import BuildError
 from ..i18n import format_date, messages
+from ..messages import _
 from ..model import Regulation
 from ..numbering import Numbering
 from ..textrender import replace_markers
@@ -100,6 +103,23 @@ def css_string(value: object) -> Markup:
     return Markup("".join(out))
 
 
+class FolderLoader(jinja2.FileSystemLoader):
+    """A folder of template overrides. A template file that cannot be read (not UTF-8, not
+    readable) is a template error naming the file, so the fault is put on the folder's owner (the
+    plugin that registered it, or the user) and not on the core's format that asked for it."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # an OSError too: the next folder may have it
+            raise
+        except (UnicodeDecodeError, OSError) as exc:
+            path = os.path.join(str(self.searchpath[0]), *split_template_path(template))
+            problem = _("the template file is not UTF-8 text") if isinstance(exc, UnicodeDecodeError) else \
+                _("the template file cannot be read: {reason}").format(reason=exc.strerror or exc)
+            raise jinja2.TemplateSyntaxError(problem, 1, template, path) from None
+
+
 def make_environment(reg: Regulation, numbering: Numbering, template_dirs: list[Path],
                      prepare: Callable[[jinja2.Environment], None] | None = None) -> jinja2.Environment:
     """The environment for one client's outputs: ``template_dirs`` (the user's folder first, then
@@ -110,7 +130,7 @@ def make_environment(reg: Regulation, numbering: Numbering, template_dirs: list[
     for folder in template_dirs:
         if not folder.is_dir():
             raise BuildError(f"template folder {folder} does not exist")
-        loaders.append(jinja2.FileSystemLoader(str(folder)))
+        loaders.append(FolderLoader(str(folder)))
     loaders.append(core)
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"core": core}, delimiter=":"), *loaders])
     env = jinja2.Environment(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from ..formats import RenderContext
 from .environment import Links
+from ..messages import _
 
 
 def render(ctx: RenderContext) -> None:
     reg, env = ctx.regulation, ctx.env
     links = Links(reg, ctx.numbering, "site", "")
     common = {"links": links, "base": "", "logo": ctx.options.logo}
-    ctx.progress(f"HTML: index and {len(reg.chapters)} chapter pages")
+    ctx.progress(_("HTML: index and {count} chapter pages").format(count=len(reg.chapters)))
     ctx.write_text("index.html", env.get_template("site/index.html").render(common))
     page = env.get_template("site/chapter.html")
     for i, chapter in enumerate(reg.chapters):
