@@ -2,7 +2,8 @@
 
 WeasyPrint silently draws blank boxes (tofu) for characters no installed font has. sqmkit never
 ships such a PDF: it asks fontconfig for a CJK font, reads that font's character map, and stops
-with a clear message when a character is covered by no installed font.
+with a clear message when a character is covered by no installed font. The text an SVG logo draws
+is checked too, and the message then says the characters are in the logo.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import FontError
+from .messages import _
 
 INSTALL_HINT = ("install one, e.g. on Debian/Ubuntu: apt-get install fonts-noto-cjk "
                 "(then re-run the build)")
@@ -42,7 +44,7 @@ def find_cjk_font() -> CjkFont:
     for line in listing.splitlines():
         if ":" not in line:
             continue
-        file, _, families = line.partition(":")
+        file, _sep, families = line.partition(":")
         family = families.split(",")[0].strip()
         if family:
             fonts.append((family, file.strip()))
@@ -79,8 +81,9 @@ def _covered_by_any_font(cp: int) -> bool:
     return bool(_fc("fc-list", f":charset={cp:x}", "file").strip())
 
 
-def check_coverage(text: str, font: CjkFont) -> None:
-    """Raise FontError naming the characters that no installed font can draw."""
+def check_coverage(text: str, font: CjkFont, where: str | None = None) -> None:
+    """Raise FontError naming the characters that no installed font can draw; ``where`` says
+    where they are when it is not the regulation's text (e.g. the logo)."""
     charset = _charset(font.file)
     missing = []
     for cp in sorted({ord(c) for c in text}):
@@ -91,11 +94,94 @@ def check_coverage(text: str, font: CjkFont) -> None:
     if missing:
         shown = ", ".join(f"{chr(c)!r} (U+{c:04X})" for c in missing[:10])
         more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        if where:
+            raise FontError(_("no installed font has glyphs for {chars}{more} in {where}; the PDF would show blank "
+                              "boxes. Remove these characters or install a font that has them").format(
+                                  chars=shown, more=more, where=where))
         raise FontError(f"no installed font has glyphs for {shown}{more}; the PDF would show blank boxes. "
                         f"Remove these characters or install a font that has them")
 
 
-def require_cjk_font(text: str) -> CjkFont:
+def require_cjk_font(text: str, logo_text: str = "") -> CjkFont:
+    """The CJK font, once every character of ``text`` and of the SVG logo's ``logo_text`` is
+    proven drawable."""
     font = find_cjk_font()
     check_coverage(text, font)
+    if logo_text:
+        check_coverage(logo_text, font, _("the text of the SVG logo (branding.logo)"))
     return font
+
+
+# ---------------------------------------------------------------------------------------------
+# The printed faces: a serif body and a sans (黑体-like) heading face, chosen among installed fonts
+# ---------------------------------------------------------------------------------------------
+
+#: the body face when the profile names none: the first of these that is installed
+SERIF_DEFAULTS = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "SimSun", "FangSong")
+
+
+class UnknownFace(FontError):
+    """A face named in the profile is not installed (or has no Chinese glyphs)."""
+
+    def __init__(self, family: str, installed: list[str]):
+        self.family, self.installed = family, installed
+        super().__init__(_("the font {family!r} is not installed, or has no Chinese glyphs").format(family=family))
+
+
+@dataclass(frozen=True)
+class PrintFaces:
+    """The faces a printed document is set in, each proven to cover every character."""
+
+    body: CjkFont
+    headings: CjkFont
+
+
+def cjk_faces() -> dict[str, str]:
+    """Every installed family with Chinese (zh-CN) glyphs → the file of its regular face, read
+    from fontconfig each time (a build asks once)."""
+    listing = _fc("fc-list", "--format=%{family}\t%{style}\t%{file}\n", ":lang=zh-cn")
+    ranked: dict[str, tuple[bool, bool, str]] = {}
+    for line in listing.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3:
+            continue
+        families = [f.strip() for f in parts[0].split(",") if f.strip()]
+        style, file = parts[1].split(",")[0].strip(), parts[2].strip()
+        for family in families:  # the regular face of a family lists that family alone
+            rank = (style not in ("Regular", "Book", "Normal"), len(families) > 1, file)
+            if family not in ranked or rank < ranked[family]:
+                ranked[family] = rank
+    return {family: rank[2] for family, rank in sorted(ranked.items())}
+
+
+def choose_faces(body: str | None = None, headings: str | None = None) -> PrintFaces:
+    """The body and heading faces: the ones named (each must be installed, or
+    :class:`UnknownFace`), else an installed serif CJK face for the body and the preferred sans
+    CJK face (:func:`find_cjk_font`) for the headings."""
+    faces = cjk_faces()
+    preferred = find_cjk_font()
+    sans = CjkFont(preferred.family, faces.get(preferred.family, preferred.file))
+
+    def named(family: str) -> CjkFont:
+        if family not in faces:
+            raise UnknownFace(family, [f for f in faces if "Mono" not in f])
+        return CjkFont(family, faces[family])
+
+    if body:
+        body_font = named(body)
+    else:
+        serif = next((f for f in SERIF_DEFAULTS if f in faces), None)
+        body_font = CjkFont(serif, faces[serif]) if serif else sans
+    return PrintFaces(body_font, named(headings) if headings else sans)
+
+
+def require_print_faces(text: str, body: str | None = None, headings: str | None = None,
+                        logo_text: str = "") -> PrintFaces:
+    """:func:`choose_faces`, once every character of ``text`` (and of the SVG logo's text) is
+    proven drawable with each face or some installed font."""
+    faces = choose_faces(body, headings)
+    for font in dict.fromkeys((faces.body, faces.headings)):
+        check_coverage(text, font)
+        if logo_text:
+            check_coverage(logo_text, font, _("the text of the SVG logo (branding.logo)"))
+    return faces

@@ -34,6 +34,8 @@ class RenderState:
 
     #: the CJK font family the print formats use, once its coverage of every text is proven
     font_family: str | None = None
+    #: the (sans, 黑体-like) family of the printed headings, proven the same way
+    heading_family: str | None = None
 
 
 @dataclass
@@ -64,3 +66,5 @@ class OutputFormat:
     render: Callable[[RenderContext], None]
     #: formats run in this order (the PDF after the HTML it may reuse)
     order: int = 100
+    #: built only when asked for by name (``-f docx``), not by a build of every format
+    on_request: bool = False

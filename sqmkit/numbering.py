@@ -1,5 +1,11 @@
-"""Numbering computed at render time: 第一章, 第一条, 一、, （一）, 1., (1) — or Chapter 1, Article 1,
-(a), (i) in English. Numbers are never stored in the model: switching a module off renumbers."""
+"""Numbering computed at render time: 第一章, 第一条, （一）, 1., (1) — or Chapter 1, Article 1,
+(a), (i) in English. Numbers are never stored in the model: switching a module off renumbers.
+
+The Chinese drafting hierarchy is 章 → 条 → 款 → 项 → 目: an article's lead text and closing
+paragraph are its 款 (unnumbered paragraphs), its items are 项 numbered （一）（二）, and items nested
+in an item are 目 numbered 1. 2.; deeper levels get (1) (2). A reference names them the same way:
+第三条第二项, 第三条第二项第1目.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,17 @@ from .model import ItemNode, Regulation
 
 
 def item_label(level: int, n: int, lang: str) -> str:
-    """The label of the ``n``-th item at nesting ``level`` (1-based)."""
+    """The label of the ``n``-th entry of the general list scheme at ``level`` (1-based):
+    一、 → （一） → 1. → (1) in Chinese, (a) → (i) → 1. → (1) in English."""
     if lang == "en":
         return [f"({alpha(n)})", f"({roman(n)})", f"{n}.", f"({n})"][min(level, 4) - 1]
     return [f"{zh_numeral(n)}、", f"（{zh_numeral(n)}）", f"{n}.", f"({n})"][min(level, 4) - 1]
+
+
+def clause_item_label(depth: int, n: int, lang: str) -> str:
+    """The label of the ``n``-th item at ``depth`` inside an article (1 = an article's own items):
+    a 项 is （一）, a 目 is 1., deeper (1). English keeps (a), (i), 1., (1)."""
+    return item_label(depth if lang == "en" else depth + 1, n, lang)
 
 
 def chapter_label(n: int, lang: str) -> str:
@@ -22,6 +35,17 @@ def chapter_label(n: int, lang: str) -> str:
 
 def article_label(n: int, lang: str) -> str:
     return f"Article {n}" if lang == "en" else f"第{zh_numeral(n)}条"
+
+
+def _item_ref(parent_ref: str, depth: int, n: int, own: str, lang: str) -> str:
+    """A reference to an item: 第三条第二项, 第三条第二项第1目, deeper the label itself."""
+    if lang == "en":
+        return parent_ref + (f" {own}" if depth == 1 else own.rstrip("."))
+    if depth == 1:
+        return f"{parent_ref}第{zh_numeral(n)}项"
+    if depth == 2:
+        return f"{parent_ref}第{n}目"
+    return parent_ref + own
 
 
 @dataclass
@@ -33,6 +57,7 @@ class Numbering:
     ref_label: dict[str, str] = field(default_factory=dict)  # id → reference text without 见
     chapter_of: dict[str, int] = field(default_factory=dict)  # clause id → chapter index (0-based)
     check_label: dict[str, str] = field(default_factory=dict)  # check item id → "2.3"
+    depth: dict[str, int] = field(default_factory=dict)  # item id → 1 (项), 2 (目), 3 …
 
     @classmethod
     def of(cls, reg: Regulation) -> "Numbering":
@@ -58,17 +83,15 @@ class Numbering:
                     num.check_label[item.id] = f"{si}.{ii}"
         return num
 
-    def _items(self, items: list[ItemNode], level: int, parent_ref: str, ci: int) -> None:
+    def _items(self, items: list[ItemNode], depth: int, parent_ref: str, ci: int) -> None:
         for i, item in enumerate(items, 1):
-            own = item_label(level, i, self.lang)
+            own = clause_item_label(depth, i, self.lang)
             self.label[item.id] = own
+            self.depth[item.id] = depth
             self.chapter_of[item.id] = ci
-            if level == 1:
-                ref = parent_ref + (f" {item_label(1, i, 'en')}" if self.lang == "en" else f"第{zh_numeral(i)}项")
-            else:
-                ref = parent_ref + own.rstrip("、.")
+            ref = _item_ref(parent_ref, depth, i, own, self.lang)
             self.ref_label[item.id] = ref
-            self._items(item.items, level + 1, ref, ci)
+            self._items(item.items, depth + 1, ref, ci)
 
     def ref_text(self, clause_id: str, see: bool = True) -> str:
         text = self.ref_label[clause_id]

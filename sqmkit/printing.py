@@ -1,19 +1,34 @@
 """Printing HTML to PDF with WeasyPrint: the only module that imports weasyprint.
 
-Reproducible (no dates, no identifier, pinned versions), confined (only files inside the output
-folder and ``data:`` URLs, never the network) and glyph-safe (every character is proven to have
-a glyph before anything is laid out).
+Reproducible (no dates, a file identifier only where a PDF/A variant needs one, and then a hash
+of the bytes; pinned versions), confined (only files inside the output folder and ``data:``
+URLs, never the network) and glyph-safe (every character is proven to have a glyph, in the body
+face and in the heading face, before anything is laid out).
+
+A printed document may be laid out in several parts: :func:`layout` lays out one HTML document
+(its pages keep their own ``counter(page)`` and ``counter(pages)``), :func:`write_parts` binds
+the parts' pages into one PDF with one outline, internal links across parts, page labels, the
+bookmarks pane open (``/PageMode /UseOutlines``) and, on request, tags (PDF/UA-1) or PDF/A-2b.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from .errors import BuildError
-from .fonts import require_cjk_font
+from .assets import published_logo_text
+from .errors import BuildError, ProfileError
+from .fonts import UnknownFace, require_print_faces
 from .formats import RenderContext
+from .messages import _
+
+#: the tagged, accessible PDF every handbook and forms PDF is written as
+TAGGED = "pdf/ua-1"
+#: the archival variant (PDF/A-2b, tagged as well) for the copy kept at issue
+ARCHIVAL = "pdf/a-2b"
 
 
 def _fetcher(root: Path) -> Any:
@@ -38,30 +53,174 @@ def _fetcher(root: Path) -> Any:
     return LocalOnlyFetcher(allowed_protocols=("file", "data"))
 
 
-def write_pdf(html: str, base_dir: Path, target: Path) -> None:
-    """Render ``html`` to ``target`` reproducibly; relative URLs resolve inside ``base_dir``."""
-    import weasyprint
-
+def _quiet() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+@dataclass
+class Part:
+    """One laid-out HTML document of a printed file: its pages, and the page labels a PDF
+    viewer shows for them (``style`` ``D`` decimal or ``r`` roman, ``prefix`` before it)."""
+
+    document: Any  # weasyprint.Document
+    style: str = "D"
+    prefix: str = ""
+    anchors: dict[str, int] = field(default_factory=dict)  # anchor → 0-based page of this part
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def free_height(self) -> float:
+        """The empty height (CSS px) below the content of the part's last page."""
+        box = self.document.pages[-1]._page_box
+        root = box.children[0]
+        return float(box.content_box_y() + box.height - (root.position_y + root.margin_height()))
+
+    def last_page_share(self) -> float:
+        """How much of its last page's height the part fills (0 to 1)."""
+        height = float(self.document.pages[-1]._page_box.height)
+        return 1 - self.free_height() / height if height else 1.0
+
+    def rows(self, css_class: str, page: int = -1) -> list[float]:
+        """The heights of the table rows of class ``css_class`` on a page (the last by default)."""
+        return [float(b.margin_height()) for b in _boxes(self.document.pages[page]._page_box)
+                if getattr(b, "element_tag", None) == "tr" and css_class in _classes(b)]
+
+
+    def overflowing_cells(self) -> list[str]:
+        """The texts that run out of their table cell (a cell kept on one line, too narrow)."""
+        found = []
+        for page in self.document.pages:
+            for cell in _boxes(page._page_box):
+                if getattr(cell, "element_tag", None) not in ("td", "th"):
+                    continue
+                right = cell.content_box_x() + cell.width + 0.5
+                for box in _boxes(cell):
+                    if type(box).__name__ == "TextBox" and box.position_x + box.width > right:
+                        found.append(str(box.text))
+        return found
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def _classes(box: Any) -> list[str]:
+    element = getattr(box, "element", None)
+    return str(element.get("class", "")).split() if element is not None else []
+
+
+def layout(html: str, base_dir: Path, what: str, style: str = "D", prefix: str = "") -> Part:
+    """Lay out one HTML document; ``what`` names it in an error."""
+    import weasyprint
+
+    _quiet()
     doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=_fetcher(base_dir))
     try:
-        data = doc.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+        document = doc.render()
     except Exception as exc:  # WeasyPrint's own failure: report it without a traceback
-        raise BuildError(f"WeasyPrint could not render {target.name}: {type(exc).__name__}: {exc}") from exc
+        raise BuildError(_("WeasyPrint could not lay out {what}: {error}").format(
+            what=what, error=f"{type(exc).__name__}: {exc}")) from exc
+    anchors = {name: i for i, page in enumerate(document.pages) for name in sorted(page.anchors)}
+    return Part(document, style, prefix, anchors)
+
+
+def _finisher(parts: list[Part]) -> Any:
+    """Open with the bookmarks shown, and label pages part by part (i, ii … 1, 2 … F01-1 …)."""
+    import pydyf  # type: ignore[import-untyped]  # weasyprint's PDF writer, untyped
+
+    def finish(_document: Any, pdf: Any) -> None:
+        pdf.catalog["PageMode"] = "/UseOutlines"
+        nums, start = pydyf.Array(), 0
+        for part in parts:
+            label = pydyf.Dictionary({"S": "/" + part.style})
+            if part.prefix:
+                label["P"] = pydyf.String(part.prefix)
+            nums.extend([start, label])
+            start += part.pages
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+    return finish
+
+
+def write_parts(parts: list[Part], target: Path, variant: str | None = TAGGED, title: str | None = None) -> None:
+    """Bind the parts' pages, in order, into ``target``: one outline, links across parts, page
+    labels, bookmarks shown on opening; ``variant`` is :data:`TAGGED`, :data:`ARCHIVAL` or None.
+    The metadata are the first part's, with ``title`` if given."""
+    if not parts:
+        raise BuildError(_("nothing to print into {file}").format(file=target.name))
+    _quiet()
+    first = parts[0].document
+    combined = first.copy([page for part in parts for page in part.document.pages])
+    if title is not None:
+        combined.metadata = copy.copy(first.metadata)
+        combined.metadata.title = title
+    options: dict[str, Any] = {"pdf_variant": variant, "pdf_tags": variant is not None, "uncompressed_pdf": False}
+    # No identifier unless the variant requires one; PDF/A's is a hash of the bytes, so the same
+    # input still gives the same file.
+    options["pdf_identifier"] = None if variant == ARCHIVAL else False
+    try:
+        data = combined.write_pdf(finisher=_finisher(parts), **options)
+    except Exception as exc:
+        raise BuildError(_("WeasyPrint could not write {file}: {error}").format(
+            file=target.name, error=f"{type(exc).__name__}: {exc}")) from exc
     target.write_bytes(data)
 
 
-def print_settings(ctx: RenderContext) -> dict[str, str]:
-    """Font family and footer wording for a printed document. The CJK font and its coverage of
-    every character are checked once per build (the handbook and forms PDFs share the result)."""
-    if ctx.state.font_family is None:
-        ctx.state.font_family = require_cjk_font("".join(ctx.regulation.texts())).family
+def write_pdf(html: str, base_dir: Path, target: Path, variant: str | None = TAGGED) -> None:
+    """Render one HTML document to ``target`` reproducibly; relative URLs resolve inside ``base_dir``."""
+    write_parts([layout(html, base_dir, target.name)], target, variant)
+
+
+# ---------------------------------------------------------------------------------------------
+# Faces and wording shared by the printed documents
+# ---------------------------------------------------------------------------------------------
+
+
+def _face_error(ctx: RenderContext, role: str, exc: UnknownFace) -> ProfileError:
+    from .yamlio import load_yaml
+
+    profile = ctx.regulation.profile
+    loc: list[str | int] = ["branding", "fonts", role]
+    line = None
+    if profile.source is not None:
+        line = load_yaml(profile.source, ProfileError).line_of(loc)
+    installed = ", ".join(exc.installed) or _("none")
+    return ProfileError(str(profile.source or "<profile>"), ".".join(map(str, loc)), str(exc), line,
+                        _("installed faces with Chinese glyphs: {faces}").format(faces=installed))
+
+
+def _prove_faces(ctx: RenderContext) -> None:
+    """Choose the body and heading faces and prove every character has a glyph, once a build."""
+    chosen = ctx.regulation.profile.branding.fonts
+    logo_text = published_logo_text(ctx.out_dir, ctx.options.logo)
+    try:
+        faces = require_print_faces("".join(ctx.regulation.texts()), chosen.body, chosen.headings, logo_text)
+    except UnknownFace as exc:
+        role = "body" if exc.family == chosen.body else "headings"
+        raise _face_error(ctx, role, exc) from None
+    ctx.state.font_family, ctx.state.heading_family = faces.body.family, faces.headings.family
+
+
+def wording(ctx: RenderContext) -> Mapping[str, str]:
+    """The fixed wording of the outputs in the regulation's language (the ``msg`` global)."""
     msg = ctx.env.globals["msg"]  # the language's messages (render.environment.make_environment)
     if not isinstance(msg, Mapping):
         raise BuildError("the template environment's msg global is not a mapping of messages")
-    footer: str = msg["page_footer"]
-    before, _, rest = footer.partition("{page}")
-    middle, _, after = rest.partition("{pages}")
-    return {"font_family": ctx.state.font_family, "footer_before": before, "footer_middle": middle,
-            "footer_after": after}
+    return msg
+
+
+def print_settings(ctx: RenderContext) -> dict[str, str]:
+    """Faces and footer wording for a printed document. The faces and their coverage of every
+    character are checked once per build (the handbook and forms PDFs share the result)."""
+    if ctx.state.font_family is None or ctx.state.heading_family is None:
+        _prove_faces(ctx)
+    footer = wording(ctx)["page_footer"]
+    before, _sep, rest = footer.partition("{page}")
+    middle, _sep, after = rest.partition("{pages}")
+    return {"font_family": str(ctx.state.font_family), "heading_family": str(ctx.state.heading_family),
+            "footer_before": before, "footer_middle": middle, "footer_after": after}

@@ -27,7 +27,7 @@ def test_cover_has_company_and_document_control(pdf, demo_build):
     cover = page_text(demo_build.path("handbook.pdf"), 1).replace(" ", "")
     assert reg.company.name in cover
     assert reg.title.replace(" ", "") in cover.replace(" ", "")
-    for label in ("文件编号", "版本", "编制", "审核", "批准", "生效日期", "受控"):
+    for label in ("文件编号", "版本", "编制", "审核", "批准", "发布日期", "实施日期", "受控"):
         assert label in cover
     assert reg.document.number in cover
 
@@ -38,7 +38,11 @@ def test_chinese_text_and_page_footer(pdf, demo_build):
     middle = n // 2
     text = page_text(demo_build.path("handbook.pdf"), middle)
     assert re.search(r"[\u4e00-\u9fff]{8}", text.replace("\n", "")), f"no run of Chinese text on page {middle}"
-    assert f"第 {middle} 页 / 共 {n} 页" in text
+    # the body is numbered on its own, after the front matter (cover, revision log, contents)
+    labels = pdf.page_labels
+    assert labels[middle - 1].isdigit(), labels
+    body_pages = sum(1 for label in labels if label.isdigit())
+    assert re.search(rf"第\s*{labels[middle - 1]}\s*页\s*/\s*共\s*{body_pages}\s*页", text), text[-300:]
 
 
 def test_running_header_has_number_and_title(pdf, demo_build):
@@ -49,7 +53,7 @@ def test_running_header_has_number_and_title(pdf, demo_build):
 
 
 def test_one_outline_entry_per_chapter(pdf, demo_build):
-    titles = [o.title for o in pdf.outline if not isinstance(o, list)]
+    titles = [o.title for o in pdf.outline if not isinstance(o, list) and o.title.startswith("第")]
     chapters = demo_build.regulation.chapters
     assert len(titles) == len(chapters)
     for title, ch in zip(titles, chapters):
@@ -57,7 +61,7 @@ def test_one_outline_entry_per_chapter(pdf, demo_build):
 
 
 def test_toc_has_page_numbers(pdf, demo_build):
-    toc = page_text(demo_build.path("handbook.pdf"), 2, 5)
+    toc = page_text(demo_build.path("handbook.pdf"), 2, 4)
     first = demo_build.regulation.chapters[0]
     assert re.search(r"第一章\s*" + first.title + r"[ .]*\d+", toc), toc[:500]
 
