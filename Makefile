@@ -11,9 +11,9 @@ DEMOS   := $(wildcard plugins/*/sqmkit_*/examples/demo-*.yaml)
 
 # Debian packages: CJK fonts and WeasyPrint's libraries for building; Chromium and poppler for tests.
 BUILD_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS  := chromium poppler-utils
+TEST_DEBS  := chromium poppler-utils libreoffice-writer-nogui qpdf
 
-.PHONY: demo test install sysdeps-build sysdeps-test bench clean apt
+.PHONY: demo test install sysdeps-build sysdeps-test bench clean apt messages docs
 
 demo: sysdeps-build $(VENV)/.installed
 	@for p in $(DEMOS); do \
@@ -31,6 +31,19 @@ bench: sysdeps-build $(VENV)/.installed
 	$(BIN)/python bench/bench_build.py
 
 install: $(VENV)/.installed
+
+# Regenerate the industry tables of docs/profiles.md from the installed plugins (a test keeps them in step).
+docs: $(VENV)/.installed
+	$(BIN)/python -m sqmkit.reference --update-docs docs/profiles.md
+
+# Bring the message catalogs in step with the source (then translate the new entries in the .po).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output --omit-header --no-wrap -k _ -k ngettext:1,2 -o .messages.pot sqmkit
+	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date --no-wrap --init-missing \
+	  -i .messages.pot -d sqmkit/locale -D sqmkit -l zh_CN
+	sed -i -E '/^"(Report-Msgid-Bugs-To|POT-Creation-Date|PO-Revision-Date|Last-Translator|Language-Team|Generated-By):/d; s/^"Project-Id-Version: +/"Project-Id-Version: /' \
+	  sqmkit/locale/zh_CN/LC_MESSAGES/sqmkit.po
+	rm -f .messages.pot
 
 $(VENV)/.installed: pyproject.toml constraints.txt $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sqmkit needs Python 3.11+"'

@@ -76,8 +76,8 @@ def test_usage_error_exits_2(cli_run):
 
 
 def test_unknown_format(cli_run, demo_profile_path, tmp_path):
-    _assert_clean_error(cli_run("build", demo_profile_path, "-o", tmp_path, "-f", "docx", "--no-store"),
-                        "unknown output format 'docx'")
+    _assert_clean_error(cli_run("build", demo_profile_path, "-o", tmp_path, "-f", "epub", "--no-store"),
+                        "unknown output format 'epub'")
 
 
 def test_script_in_company_name_is_text(make_profile, tmp_path):

@@ -3,7 +3,7 @@
 It is registered exactly like an industry plugin and uses the same public API: a
 :class:`~sqmkit.DataPack` holding the general provisions (总则: purpose, basis) and supplementary
 provisions (附则: interpretation, precedence, revision, effect) every regulation carries, plus the
-core output formats (html, checklists, forms, pdf).
+core output formats (html, checklists, forms, pdf; docx on request).
 """
 
 from pathlib import Path
@@ -16,7 +16,7 @@ class CorePlugin(DataPack):
 
     @hookimpl
     def register_output_formats(self) -> list[OutputFormat]:
-        from sqmkit.render import checklists, forms, handbook_pdf, html_site
+        from sqmkit.render import checklists, docx_handbook, forms, handbook_pdf, html_site
 
         return [
             OutputFormat("html", "the handbook as a static HTML site (index.html, chapter pages)", html_site.render, 10),
@@ -24,6 +24,8 @@ class CorePlugin(DataPack):
                          checklists.render, 20),
             OutputFormat("forms", "printable blank forms (forms/*.html and forms.pdf)", forms.render, 30),
             OutputFormat("pdf", "the print-ready handbook (handbook.pdf)", handbook_pdf.render, 40),
+            OutputFormat("docx", "Word editions for editing: handbook.docx and forms.docx (on request)",
+                         docx_handbook.render, 50, on_request=True),
         ]
 
 
