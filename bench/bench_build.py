@@ -24,8 +24,8 @@ from pathlib import Path
 def scenario(name: str, profile: str) -> dict:
     """Run one scenario in this process and return its figures."""
     from sqmkit.build import build, load
+    from sqmkit.formats import RenderContext
     from sqmkit.numbering import Numbering
-    from sqmkit.outputs import RenderContext
     from sqmkit.render.environment import make_environment
 
     out = Path(tempfile.mkdtemp(prefix="sqmkit-bench-"))
@@ -44,17 +44,21 @@ def scenario(name: str, profile: str) -> dict:
         figures["files"] = len(result.files)
         figures["steps"] = {k: round(v, 2) for k, v in result.timings.items()}
     elif name == "bare-weasyprint":
-        # the very HTML sqmkit lays out, handed straight to WeasyPrint: the floor for the PDF step
-        mgr, profile_obj, _, reg = load(profile)
+        # the very HTML sqmkit lays out (front matter and body), handed straight to WeasyPrint
+        # serially: the floor for the handbook PDF step
+        mgr, profile_obj, _doc, reg = load(profile)
         num = Numbering.of(reg)
-        env = make_environment(mgr, reg, num)
-        from sqmkit.render.pdf import handbook_html
+        env = make_environment(reg, num, mgr.template_dirs(profile_obj),
+                               lambda e: mgr.prepare_jinja_env(e, profile_obj))
+        from sqmkit.render.handbook_pdf import handbook_html
 
-        html = handbook_html(RenderContext(reg, out, env, num))
+        ctx = RenderContext(reg, out, env, num)
+        pages = [handbook_html(ctx, part) for part in ("front", "body")]
         import weasyprint
 
         t = time.perf_counter()
-        weasyprint.HTML(string=html, base_url=out.as_uri() + "/").write_pdf(out / "bare.pdf")
+        for i, html in enumerate(pages):
+            weasyprint.HTML(string=html, base_url=out.as_uri() + "/").write_pdf(out / f"bare-{i}.pdf")
     else:
         raise SystemExit(f"unknown scenario {name}")
     figures["seconds"] = time.perf_counter() - t

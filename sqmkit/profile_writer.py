@@ -280,8 +280,13 @@ def write_new(path: str | Path, text: str, *, force: bool = False) -> Path:
     if target.exists() and not force:
         raise ProfileWriteError(_("{path} already exists; choose another file name or use --force to replace it")
                                 .format(path=target))
-    if not target.parent.is_dir():
-        raise ProfileWriteError(_("the folder {folder} does not exist").format(folder=target.parent))
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ProfileWriteError(_("{folder} is not a folder").format(folder=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # like `-o clients/acme.yaml` in a new place
+    except OSError as exc:
+        raise ProfileWriteError(_("cannot create the folder {folder}: {reason}").format(
+            folder=target.parent, reason=exc.strerror or exc)) from None
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:

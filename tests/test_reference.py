@@ -276,8 +276,11 @@ def test_refuses_unknown_industry_and_module_with_suggestions(cli_run, tmp_path)
     assert result.exit_code == 1 and "did you mean 'appointment'" in result.output
     assert "Traceback" not in result.output
     assert not path.exists()
-    result = cli_run("profile", "new", "courier", "-o", tmp_path / "missing" / "acme.yaml")
-    assert result.exit_code == 1 and "does not exist" in result.output
+    result = cli_run("profile", "new", "courier", "-o", tmp_path / "clients" / "acme.yaml")
+    assert result.exit_code == 0 and (tmp_path / "clients" / "acme.yaml").is_file()  # the folder is made
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    result = cli_run("profile", "new", "courier", "-o", tmp_path / "plain" / "acme.yaml")
+    assert result.exit_code == 1 and "is not a folder" in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("industry_id", INDUSTRIES)
