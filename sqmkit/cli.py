@@ -113,32 +113,6 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 
 @cli.command()
 @profile_argument
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False), required=True, help="output folder")
-@click.option("-f", "--format", "formats", multiple=True,
-              help="output format(s) to build: html, pdf, forms, checklists, docx (repeat or comma-separate; "
-                   "default all but docx)")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="a folder of template overrides")
-@store_option
-@click.option("--no-store", is_flag=True, help="do not read or record anything in the store")
-@click.option("-q", "--quiet", is_flag=True, help="no progress messages")
-def build(profile: str, out: str, formats: tuple[str, ...], templates: str | None, store: str, no_store: bool,
-          quiet: bool) -> None:
-    """Build a client's handbook site, PDF, forms and checklists into OUT/<client-id>/."""
-    from .build import build as run_build
-
-    chosen = [f.strip() for spec in formats for f in spec.split(",") if f.strip()] or None
-    result = run_build(profile, out, chosen, mgr=get_manager(), templates=templates,
-                       store_path=None if no_store else store, progress=_progress(quiet))
-    reg = result.regulation
-    click.echo(_("built {company} {title} ({number} {version}): {chapters} chapters, {forms} forms, "
-                 "{checklists} checklists, {files} files in {folder} ({seconds}s)").format(
-        company=reg.company.short_name, title=reg.title, number=reg.document.number, version=reg.document.version,
-        chapters=len(reg.chapters), forms=len(reg.forms), checklists=len(reg.checklists), files=len(result.files),
-        folder=result.out_dir, seconds=f"{result.timings['total']:.1f}"))
-
-
-@cli.command()
-@profile_argument
 def check(profile: str) -> None:
     """Validate a profile and assemble its regulation without writing anything; every problem of
     the profile is reported in one run, sorted by line."""
@@ -218,74 +192,6 @@ def plugins() -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
-#: the longest ``issue -m`` message
-MAX_ISSUE_MESSAGE = 2000
-
-
-def _issue_message(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """An ``issue -m`` message: not blank, at most :data:`MAX_ISSUE_MESSAGE` characters, no
-    control characters (newline and tab are fine)."""
-    import unicodedata
-
-    if not value.strip():
-        raise click.BadParameter(_("the message is empty; say what changed in this version"))
-    if len(value) > MAX_ISSUE_MESSAGE:
-        raise click.BadParameter(_("the message has {n} characters; the limit is {limit}").format(
-            n=len(value), limit=MAX_ISSUE_MESSAGE))
-    bad = next((ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\n\t"), None)
-    if bad is not None:
-        raise click.BadParameter(_("the message contains the control character U+{code:04X}").format(code=ord(bad)))
-    return value.strip()
-
-
-@cli.command()
-@profile_argument
-@click.option("-m", "--message", "description", required=True, callback=_issue_message,
-              help="what changed in this version (at most 2000 characters)")
-@store_option
-def issue(profile: str, description: str, store: str) -> None:
-    """Issue the profile's document version: record it, with a text snapshot, in the store."""
-    from .build import load
-    from .store import open_store
-    from .versions import snapshot
-
-    _mgr, prof, _doc, reg = load(profile, get_manager())
-    with open_store(store) as st:
-        st.add_version(prof.id, prof.document.version, prof.document.effective_date.isoformat(), description,
-                       snapshot(reg))
-        st.save_client(prof.id, prof.model_dump(mode="json"), str(prof.source))
-    click.echo(_("issued {client} version {version} ({date})").format(
-        client=prof.id, version=prof.document.version, date=prof.document.effective_date))
-
-
-@cli.command()
-@profile_argument
-@store_option
-def diff(profile: str, store: str) -> None:
-    """Show what changed in the regulation text since the last issued version."""
-    from .build import load
-    from .store import open_store
-    from .versions import diff as diff_snapshots, snapshot
-
-    loaded = load(profile, get_manager())
-    prof, reg = loaded[1], loaded[3]
-    with open_store(store) as st:
-        versions = st.versions(prof.id)
-    if not versions:
-        raise click.ClickException(f"no version of {prof.id!r} has been issued yet (use: sqmkit issue {profile} -m …)")
-    changes = diff_snapshots(versions[-1]["snapshot"], snapshot(reg))
-    for change in changes:
-        if change.old is None:
-            click.echo(click.style(f"+ {change.key}: {change.new}", fg="green"))
-        elif change.new is None:
-            click.echo(click.style(f"- {change.key}: {change.old}", fg="red"))
-        else:
-            click.echo(f"~ {change.key}")
-            for line in change.detail():
-                click.echo("    " + line)
-    click.echo(f"{len(changes)} clause(s) changed since version {versions[-1]['version']}")
-
-
 @cli.group()
 def results() -> None:
     """Inspection results exported from the HTML checklists."""
@@ -341,6 +247,17 @@ def results_list(client_id: str, store: str) -> None:
 from .plugin_cli import plugin as _plugin_group  # noqa: E402
 
 cli.add_command(_plugin_group)
+from .cli_workspace import build as _build, client as _client, init as _init  # noqa: E402
+
+for _command in (_init, _client, _build):
+    cli.add_command(_command)
+from .cli_versions import COMMANDS as _version_commands  # noqa: E402
+
+for _command in _version_commands:
+    cli.add_command(_command)
+from .cli_serve import serve as _serve  # noqa: E402
+
+cli.add_command(_serve)
 #: the commands of sqmkit itself (plugins add theirs when the CLI starts)
 CORE_COMMANDS = frozenset(cli.commands)
 

@@ -36,6 +36,9 @@ class RenderState:
     font_family: str | None = None
     #: the (sans, 黑体-like) family of the printed headings, proven the same way
     heading_family: str | None = None
+    #: formats rendered only because a partial build's pages link to theirs (``build -f html``
+    #: with no current forms to keep): they write their pages, not their PDFs
+    pages_only: frozenset[str] = frozenset()
 
 
 @dataclass

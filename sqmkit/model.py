@@ -332,6 +332,8 @@ class Regulation:
     forms: list[FormNode]
     checklists: list[ChecklistNode]
     index: Index = field(default_factory=Index)
+    #: a build of anything not issued is a draft (草稿 on every page); the build decides
+    draft: bool = True
 
     # -- walking -------------------------------------------------------------------------------
 

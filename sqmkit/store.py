@@ -13,6 +13,7 @@ naming the file, the table, the record id and the field.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +27,11 @@ from tinydb.storages import Storage
 from .errors import StoreError
 from .messages import _
 from .storefile import (
-    TABLES, clean_text, fail, read_store_file, shown, store_path, sweep_temporaries, write_store_file,
+    STORE_VERSION, TABLES, clean_text, fail, format_version, read_store_file, shown, store_path, sweep_temporaries,
+    write_store_file,
 )
 
-__all__ = ["TABLES", "Record", "Store", "StoreError", "clean_text", "now_iso", "open_store", "shown"]
+__all__ = ["TABLES", "Record", "Store", "StoreError", "clean_text", "migrate", "now_iso", "open_store", "shown"]
 
 #: one row of a table: a JSON object
 Record = dict[str, Any]
@@ -40,15 +42,34 @@ class AtomicJSONStorage(Storage):
 
     def __init__(self, path: str):
         self.path = Path(path)
+        self.read_version: int | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        return read_store_file(self.path)
+        data = read_store_file(self.path)
+        if data is None:
+            return None
+        self.read_version = format_version(self.path, data)
+        return migrate(data, self.read_version)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_version is not None and self.read_version < STORE_VERSION:
+            _keep_copy(self.path, self.read_version)
         write_store_file(self.path, data)
+        self.read_version = STORE_VERSION
 
     def close(self) -> None:
         pass
+
+
+def _keep_copy(path: Path, version: int) -> None:
+    """Keep the store of an older format as ``<name>.v<N>.bak`` before its first write."""
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    try:
+        if not backup.exists() and path.exists():
+            shutil.copy2(path, backup)
+    except OSError as exc:
+        raise fail(path, _("cannot keep a copy of the store before upgrading it: {reason}").format(
+            reason=exc.strerror or exc), _("the store was left as it was; free some space and try again")) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,12 +102,17 @@ class VersionRow(_Row):
     version: str
     date: Annotated[str, AfterValidator(_iso_date)]
     description: str
-    snapshot: dict[str, str]
+    snapshot: dict[str, Any]
+    by: str | None = None
 
 
 class BuildRow(_Row):
     client: str
     version: str | None = None
+    formats: list[str] = []
+    profile_sha256: str | None = None
+    inputs_sha256: str | None = None
+    plugins: dict[str, str | None] = {}
 
 
 class InspectionRow(_Row):
@@ -175,6 +201,15 @@ class Store:
     def clients(self) -> list[Record]:
         return sorted(self._checked("clients", self.db.table("clients").all()), key=lambda c: str(c["id"]))
 
+    def remove_client(self, client_id: str) -> None:
+        """Forget the client's record (its versions, builds and results stay, for the archive)."""
+        self.db.table("clients").remove(Query().id == client_id)
+
+    def touch(self) -> None:
+        """Write the store file (a new, empty store) if it does not exist yet."""
+        if read_store_file(self.path) is None:
+            write_store_file(self.path, {})
+
     # versions -----------------------------------------------------------------------------------
     def versions(self, client_id: str) -> list[Record]:
         return sorted(self._search("versions", client_id), key=lambda r: (r["date"], r["version"]))
@@ -208,6 +243,38 @@ class Store:
 
     def actions(self, client_id: str) -> list[Record]:
         return self._search("actions", client_id)
+
+# ---------------------------------------------------------------------------------------------
+# Format versions and migrations
+#   0  sqmkit 0.1: no marker
+#   1  the marker {"format": "sqmkit-store", "version": 1}
+#   2  workspaces: a build records what it was made from (formats, profile_sha256, inputs_sha256,
+#      plugins); older build records get "unknown" (null, empty), so they show as stale
+# An older store is migrated as it is read (nothing is rewritten by a read); its first write
+# keeps the old file beside it as ``<name>.v<N>.bak``.
+# ---------------------------------------------------------------------------------------------
+
+
+def _to_2(data: dict[str, dict[str, Any]]) -> None:
+    for row in data.get("builds", {}).values():
+        row.setdefault("formats", [])
+        row.setdefault("profile_sha256", None)
+        row.setdefault("inputs_sha256", None)
+        row.setdefault("plugins", {})
+
+
+#: format version → the step migrating a store of the version before it (0 → 1 is the marker alone)
+MIGRATIONS: dict[int, Any] = {2: _to_2}
+
+
+def migrate(data: dict[str, dict[str, Any]], found: int) -> dict[str, dict[str, Any]]:
+    """``data`` of a store of format version ``found`` brought to :data:`STORE_VERSION`, in place."""
+    for target in range(found + 1, STORE_VERSION + 1):
+        step = MIGRATIONS.get(target)
+        if step is not None:
+            step(data)
+    return data
+
 
 # ---------------------------------------------------------------------------------------------
 # Opening: the lock, leftovers
@@ -251,3 +318,19 @@ def open_store(path: str | Path, timeout: float = 30) -> Iterator[Store]:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Issued versions with their frozen inputs (sqmkit.issuing; helper G2's block)
+# ---------------------------------------------------------------------------------------------
+
+
+def add_issued(store: Store, record: Record) -> None:
+    """Insert an issued version's full record (who, when, frozen inputs, snapshot); a version
+    already issued for the client is refused."""
+    client, version = record["client"], record["version"]
+    if any(r["version"] == version for r in store.versions(client)):
+        raise StoreError(_("version {version!r} of client {client!r} is already issued").format(
+            version=version, client=client), file=str(store.path),
+            hint=_("raise document.version in the profile to issue a new one"))
+    store.db.table("versions").insert(record)

@@ -2,7 +2,7 @@
 cleaning up after killed writes. See :mod:`sqmkit.store` for the store itself.
 
 The store is recognisable: it holds a table ``_sqmkit`` with one record, ``{"format":
-"sqmkit-store", "version": 1}``. sqmkit writes only into a missing or empty file, into its own
+"sqmkit-store", "version": 2}``. sqmkit writes only into a missing or empty file, into its own
 store, or into a store of sqmkit 0.1 (no marker, only the known tables), which gets the marker on
 its next write. Anything else — a JSON file that is not a store, a store cut short, a table or
 record of the wrong shape — is a :class:`~sqmkit.StoreError` naming the file, the table and the
@@ -29,7 +29,7 @@ TABLES = ("clients", "versions", "builds", "inspections", "actions")
 #: the table holding the store's marker, and the marker itself
 MARKER_TABLE = "_sqmkit"
 STORE_FORMAT = "sqmkit-store"
-STORE_VERSION = 1
+STORE_VERSION = 2
 #: a store larger than this is refused (it would not fit the workspace's use)
 MAX_STORE_BYTES = 256 * 1024 * 1024
 #: records nested deeper than this are refused (a profile snapshot needs about ten levels)
@@ -157,6 +157,11 @@ def _marker_version(path: Path, data: dict[str, Any]) -> int | None:
                             "version {known}").format(found=version, known=STORE_VERSION),
                     _("upgrade sqmkit to use this store"))
     return version
+
+
+def format_version(path: Path, data: dict[str, Any]) -> int:
+    """The format version of a checked store's data: 0 for a store of sqmkit 0.1 (no marker)."""
+    return _marker_version(path, data) or 0
 
 
 def _depth_exceeded(value: Any) -> bool:

@@ -32,10 +32,18 @@ PICTURES = (".png", ".jpg", ".jpeg")
 
 
 def status_words(reg: Regulation, msg: Mapping[str, str]) -> tuple[str, str]:
-    """The stamp's words and colour: 受控 in red, 非受控 in grey."""
+    """The stamp's words and colour: 受控 in red, 非受控 in grey (a draft gets a 草稿 line of its own
+    below: :func:`draft_word`)."""
     if reg.document.controlled_copy:
         return msg["cover_controlled"], STAMP_RED
     return msg["cover_uncontrolled"], STAMP_GREY
+
+
+def draft_word(reg: Regulation) -> str | None:
+    """草稿 (DRAFT) for a build of a version not issued, else None."""
+    from ..versions import draft_words
+
+    return draft_words(reg.language)["word"] if reg.draft else None
 
 
 def write_cover(document: Document, styles: Styles, reg: Regulation, msg: Mapping[str, str],
@@ -56,6 +64,10 @@ def write_cover(document: Document, styles: Styles, reg: Regulation, msg: Mappin
     run = stamp.add_run(words)
     run.font.color.rgb = RGBColor.from_string(colour)
     ooxml.frame_run(run, colour, 18, 160)
+    draft = draft_word(reg)
+    if draft is not None:
+        marked = document.add_paragraph(style=styles[COVER_COMPANY]).add_run(draft)
+        marked.font.color.rgb = RGBColor.from_string(STAMP_RED)
     _approval_table(document, styles, reg, msg)
     dates = document.add_paragraph(style=styles[COVER_LINE])
     dates.paragraph_format.space_before = Mm(16)

@@ -97,5 +97,7 @@ def render(ctx: RenderContext) -> None:
         ctx.write_text(f"forms/{form.id}.html", page.render(
             links=site_links, link_clauses=True, form=form, rows=form.rows, number=form_number(reg, form),
             grade_choices=grade_choices(reg, form), anchor=form.id))
+    if "forms" in ctx.state.pages_only:  # a companion of `build -f html`: the pages the site links to
+        return
     title = f"{reg.company.short_name} {wording(ctx)['forms']}"
     write_parts(form_parts(ctx), ctx.out_dir / "forms.pdf", TAGGED, title=title)
