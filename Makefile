@@ -11,18 +11,22 @@ DEMOS   := $(wildcard plugins/*/sqmkit_*/examples/demo-*.yaml)
 
 # Debian packages: CJK fonts and WeasyPrint's libraries for building; Chromium and poppler for tests.
 BUILD_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS  := chromium poppler-utils libreoffice-writer-nogui qpdf
+TEST_DEBS  := chromium poppler-utils libreoffice-writer-nogui qpdf nodejs npm
+# axe-core (accessibility checks of the site in Chromium), pinned by .node/package-lock.json, from npm
+AXE := .node/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test install sysdeps-build sysdeps-test bench clean apt messages docs
 
 demo: sysdeps-build $(VENV)/.installed
+	@test -f $(OUT)/ws/sqmkit.toml || $(BIN)/sqmkit init $(OUT)/ws
 	@for p in $(DEMOS); do \
-	  echo "== $$p"; \
-	  $(BIN)/sqmkit build "$$p" -o $(OUT) --store $(OUT)/sqmkit-store.json || exit 1; \
+	  id=$$(basename "$$p" .yaml); \
+	  test -f $(OUT)/ws/clients/$$id.yaml || $(BIN)/sqmkit client import "$$p" --workspace $(OUT)/ws || exit 1; \
 	done
-	@echo "Open $(OUT)/<client-id>/index.html in a browser; the PDF is $(OUT)/<client-id>/handbook.pdf"
+	$(BIN)/sqmkit build --all --workspace $(OUT)/ws
+	@echo "Open $(OUT)/ws/out/<client-id>/index.html in a browser; the PDF is $(OUT)/ws/out/<client-id>/handbook.pdf"
 
-test: sysdeps-build sysdeps-test $(VENV)/.installed
+test: sysdeps-build sysdeps-test $(VENV)/.installed $(AXE)
 	$(BIN)/sqmkit plugin check -q $(PLUGINS)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
@@ -58,6 +62,10 @@ sysdeps-build:
 
 sysdeps-test:
 	@$(MAKE) --no-print-directory apt DEBS="$(TEST_DEBS)"
+
+$(AXE): .node/package.json .node/package-lock.json
+	npm ci --prefix .node --no-audit --no-fund --silent
+	touch $@
 
 # Install the Debian packages in DEBS that are missing (needs root; says what to do otherwise).
 apt:
