@@ -11,7 +11,7 @@ DEMOS   := $(wildcard plugins/*/sqmkit_*/examples/demo-*.yaml)
 
 # Debian packages: CJK fonts and WeasyPrint's libraries for building; Chromium and poppler for tests.
 BUILD_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS  := chromium poppler-utils libreoffice-writer-nogui qpdf nodejs npm
+TEST_DEBS  := chromium poppler-utils libreoffice-writer-nogui qpdf
 # axe-core (accessibility checks of the site in Chromium), pinned by .node/package-lock.json, from npm
 AXE := .node/node_modules/axe-core/axe.min.js
 
@@ -29,7 +29,7 @@ demo: sysdeps-build $(VENV)/.installed
 test: sysdeps-build sysdeps-test $(VENV)/.installed $(AXE)
 	$(BIN)/sqmkit plugin check -q $(PLUGINS)
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto --dist loadfile
 
 bench: sysdeps-build $(VENV)/.installed
 	$(BIN)/python bench/bench_build.py
@@ -64,6 +64,7 @@ sysdeps-test:
 	@$(MAKE) --no-print-directory apt DEBS="$(TEST_DEBS)"
 
 $(AXE): .node/package.json .node/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory apt DEBS="nodejs npm"
 	npm ci --prefix .node --no-audit --no-fund --silent
 	touch $@
 

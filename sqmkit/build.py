@@ -17,14 +17,14 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .assemble import Issued, assemble, read_profile
 from .assets import publish_logo, read_logo, template_folder
 from .carryover import carry, inputs_hash, new_files, plan, previous_manifest
 from .clients import plugin_versions
 from .errors import BuildError, SqmkitError
-from .formats import OutputFormat, RenderContext, RenderOptions
+from .formats import OutputFormat, RenderContext, RenderOptions, RenderState
 from .model import Regulation
 from .numbering import Numbering
 from .outdir import check_target, make_staging, prepare_root, swap_in
@@ -134,6 +134,15 @@ def _write_manifest(staging: Path, reg: Regulation, chosen: list[str], inputs: s
     return files
 
 
+def _companions(render: list[str], keep: dict[str, list[str]], chosen: list[str], env_globals: dict[str, Any],
+                asked: bool) -> frozenset[str]:
+    """The formats a partial build renders only for the pages the site links to (their PDFs are
+    not made); the site links forms.pdf only when the folder will hold it."""
+    companions = frozenset(n for n in render if asked and n not in chosen)
+    env_globals["forms_pdf"] = "forms" not in companions and ("forms" not in keep or "forms.pdf" in keep["forms"])
+    return companions
+
+
 def build(
     profile_path: str | Path,
     out_root: str | Path,
@@ -165,13 +174,11 @@ def build(
     check_target(target, profile.id)
     inputs = inputs_hash(reg, [*folders, core_template_dir()], plugin_versions(mgr))
     render, keep = plan(chosen, bool(formats), list(available), previous_manifest(target), inputs, target)
-    companions = frozenset(n for n in render if formats and n not in chosen)
-    env.globals["forms_pdf"] = "forms" not in companions  # the site links forms.pdf only if it is made
+    companions = _companions(render, keep, chosen, env.globals, bool(formats))
     staging = make_staging(out_root, profile.id)
     try:
         options = RenderOptions(logo=publish_logo(logo, staging) if logo else None)
-        ctx = RenderContext(reg, staging, env, numbering, progress, options)
-        ctx.state.pages_only = companions
+        ctx = RenderContext(reg, staging, env, numbering, progress, options, RenderState(pages_only=companions))
         by_format = _render_all(mgr, [available[name] for name in render], ctx, user_templates, timings)
         carry(target, staging, keep)
         chosen = [name for name in available if name in by_format or name in keep]
