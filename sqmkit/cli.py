@@ -19,7 +19,6 @@ from .messages import _
 if TYPE_CHECKING:  # pragma: no cover
     from .plugins import Manager
 
-DEFAULT_STORE = "sqmkit-store.json"
 
 class Session:
     """The plugin manager of one CLI process, built on first use (so a broken plugin surfaces when
@@ -90,8 +89,6 @@ def _internal(exc: BaseException) -> str:
         kind=type(exc).__name__, detail=detail)
 
 
-store_option = click.option("--store", "store", type=click.Path(dir_okay=False), envvar="SQMKIT_STORE",
-                            default=DEFAULT_STORE, show_default=True, help="the workspace store (TinyDB JSON file)")
 profile_argument = click.argument("profile", type=click.Path(dir_okay=False))
 
 
@@ -192,58 +189,6 @@ def plugins() -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
-@cli.group()
-def results() -> None:
-    """Inspection results exported from the HTML checklists."""
-
-
-@results.command("import")
-@click.argument("result_file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--profile", "profile", type=click.Path(dir_okay=False), required=True)
-@store_option
-def results_import(result_file: str, profile: str, store: str) -> None:
-    """Re-score an exported checklist result against the profile's checklist and store it
-    (a result already stored is skipped)."""
-    from .build import load
-    from .inspections import find_duplicate, read_result_file, score_result
-    from .store import now_iso, open_store
-
-    parsed = read_result_file(result_file)
-    reg = load(profile, get_manager())[3]
-    result = score_result(result_file, parsed, reg, now_iso())
-    with open_store(store) as st:
-        same = find_duplicate(st.inspections(reg.profile.id, problems=[]), result.digest)
-        if same is None:
-            st.add_inspection(result.record)
-    if same is not None:
-        click.echo(_("skipped: this result is already stored (imported {at}); nothing was added").format(
-            at=same["imported_at"]))
-        return
-    stale = _(" (note: recorded on a different checklist version)") if result.stale else ""
-    click.echo(_("stored: {title} total {total} grade {grade}{stale}").format(
-        title=result.checklist.title, total=result.score.total, grade=result.score.grade, stale=stale))
-
-
-@results.command("list")
-@click.argument("client_id")
-@store_option
-def results_list(client_id: str, store: str) -> None:
-    """List stored inspection results of a client (records that are not readable are reported
-    and skipped)."""
-    from .errors import StoreError
-    from .store import open_store, shown
-
-    problems: list[StoreError] = []
-    with open_store(store) as st:
-        rows = st.inspections(client_id, problems)
-    for problem in problems:
-        click.echo(_("skipped: {problem}").format(problem=problem), err=True)
-    for r in rows:
-        cells = (r["imported_at"], r["checklist"], r["total"], r["grade"], r.get("fields", {}).get("inspectee", ""))
-        click.echo("\t".join(shown(c) for c in cells))
-    click.echo(_("{n} result(s)").format(n=len(rows)))
-
-
 from .plugin_cli import plugin as _plugin_group  # noqa: E402
 
 cli.add_command(_plugin_group)
@@ -255,9 +200,11 @@ from .cli_versions import COMMANDS as _version_commands  # noqa: E402
 
 for _command in _version_commands:
     cli.add_command(_command)
+from .cli_results import results as _results  # noqa: E402
 from .cli_serve import serve as _serve  # noqa: E402
 
 cli.add_command(_serve)
+cli.add_command(_results)
 #: the commands of sqmkit itself (plugins add theirs when the CLI starts)
 CORE_COMMANDS = frozenset(cli.commands)
 

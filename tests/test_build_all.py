@@ -105,7 +105,7 @@ def _sqmkit() -> str:
     return str(Path(sys.executable).parent / "sqmkit")
 
 
-def test_four_processes_importing_and_building_different_clients_lose_nothing(tmp_path):
+def test_four_processes_importing_building_and_issuing_different_clients_lose_nothing(tmp_path):
     ws = Workspace.init(tmp_path / "ws")
     text = DEMOS[1].read_text(encoding="utf-8")
     sources = []
@@ -116,7 +116,7 @@ def test_four_processes_importing_and_building_different_clients_lose_nothing(tm
         (path.parent / "logo.svg").write_bytes((DEMOS[1].parent / "logo.svg").read_bytes())
         sources.append(path)
     script = ("set -e; S={s}; $S client import {src}; $S build client-{n} -f checklists -q; "
-              "$S build client-{n} -f checklists -q")
+              "$S issue client-{n} -m 首次发布 --by tester -q; $S build client-{n} -f checklists -q")
     procs = [subprocess.Popen(["sh", "-c", script.format(s=_sqmkit(), src=src, n=n)], cwd=ws.root,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for n, src in enumerate(sources)]
     outputs = [p.communicate(timeout=600)[0].decode() for p in procs]
@@ -125,5 +125,9 @@ def test_four_processes_importing_and_building_different_clients_lose_nothing(tm
     with open_store(ws.store_path) as store:
         assert {c["id"] for c in store.clients()} == {f"client-{n}" for n in range(4)}
         assert [len(store.builds(f"client-{n}")) for n in range(4)] == [2] * 4
+        assert [[v["version"] for v in store.versions(f"client-{n}")] for n in range(4)] == [["B/1"]] * 4
+    for n in range(4):  # every archive complete: its manifest lists what is there
+        archived = ws.archive_dir / f"client-{n}" / "B-1"
+        assert (archived / "manifest.json").is_file() and (archived / "outputs" / "handbook.pdf").is_file()
     for n in range(4):
         folder_is_consistent(ws.out_dir / f"client-{n}")

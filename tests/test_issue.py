@@ -77,7 +77,7 @@ def test_issue_archives_outputs_with_a_manifest(issued):
 
 def test_issued_outputs_are_not_drafts(issued):
     pdf = issued.archive_dir / "demo-courier" / "B-1" / "outputs" / "handbook.pdf"
-    assert "草稿" not in pdf_text(pdf)
+    assert "草稿" not in pdf_text(pdf) and "草稿" not in pdf_text(pdf.parent / "forms.pdf")
     assert "draft-banner" not in (pdf.parent / "index.html").read_text(encoding="utf-8")
 
 
@@ -99,12 +99,15 @@ def test_issue_refuses_an_existing_version_and_an_earlier_date(issued):
 def test_a_build_of_an_edited_profile_is_a_draft_on_every_page(issued, tmp_path):
     edit_profile(issued, ("satisfaction: 93", "satisfaction: 95"))
     try:
-        result = run("build", "demo-courier", "-o", tmp_path, "-f", "html,pdf", "--workspace", issued.root, "-q")
+        result = run("build", "demo-courier", "-o", tmp_path, "-f", "html,pdf,forms", "--workspace", issued.root,
+                     "-q")
         assert result.exit_code == 0, result.output
         pdf = tmp_path / "demo-courier" / "handbook.pdf"
         pages = pdf_text(pdf).split("\f")
         pages = [p for p in pages if p.strip()]
         assert len(pages) > 5 and all("草稿" in page for page in pages)
+        sheets = [p for p in pdf_text(tmp_path / "demo-courier" / "forms.pdf").split("\f") if p.strip()]
+        assert len(sheets) >= 6 and all("草稿" in sheet for sheet in sheets)  # the forms of a draft too
         assert "draft-banner" in (tmp_path / "demo-courier" / "index.html").read_text(encoding="utf-8")
         diff = run("diff", "demo-courier", "--workspace", issued.root, "--html", tmp_path / "d.html",
                    "--pdf", tmp_path / "d.pdf")

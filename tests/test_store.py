@@ -115,3 +115,31 @@ def test_results_import_rescores(cli_run, demo_build, demo_profile_path, tmp_pat
     path.write_text(json.dumps(result))
     bad = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store)
     assert bad.exit_code == 1 and "unknown check item" in bad.output
+
+
+def test_results_go_to_the_workspace_store_and_never_to_one_in_the_current_folder(
+        cli_run, demo_build, demo_profile_path, tmp_path, monkeypatch):
+    from sqmkit.inspections import checklist_payload as checklist_data
+
+    reg = demo_build.regulation
+    spec = checklist_data(reg, reg.checklists[0])
+    result = {"format": "sqmkit-inspection/1", "client": reg.profile.id, "checklist": reg.checklists[0].id,
+              "build": spec["build"], "fields": {}, "answers": {i["id"]: "pass" for i in spec["items"]}}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(result, ensure_ascii=False))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    lost = cli_run("results", "import", path, "--client", demo_profile_path)
+    assert lost.exit_code == 1 and "no workspace was found" in lost.output and not list(elsewhere.iterdir())
+
+    ws = tmp_path / "ws"
+    assert cli_run("init", ws).exit_code == 0
+    assert cli_run("client", "import", demo_profile_path, "--workspace", ws).exit_code == 0
+    monkeypatch.chdir(ws / "clients")  # found walking up
+    stored = cli_run("results", "import", path, "--client", reg.profile.id)
+    assert stored.exit_code == 0, stored.output
+    listed = cli_run("results", "list", reg.profile.id)
+    assert listed.exit_code == 0 and "1 result(s)" in listed.output, listed.output
+    with open_store(ws / "sqmkit-store.json") as st:
+        assert len(st.inspections(reg.profile.id)) == 1
