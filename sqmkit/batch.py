@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import click
 
+from .columns import table
 from .errors import SqmkitError
 from .messages import _
 
@@ -53,13 +54,17 @@ def build_all(ws: "Workspace", mgr: "Manager", out: Path, formats: list[str] | N
 
 def summary(outcomes: list[Outcome]) -> list[str]:
     """The summary table: client, result, seconds, files; a failure's reason below it."""
-    width = max([len(o.client) for o in outcomes] + [6])
-    lines = [f"{_('client'):<{width}}  {_('result'):<6}  {_('seconds'):>7}  {_('files'):>5}"]
+    rows = [[_("client"), _("result"), _("seconds"), _("files")]]
+    problems: dict[int, str] = {}
     for o in outcomes:
-        result = _("ok") if o.ok else _("FAILED")
-        lines.append(f"{o.client:<{width}}  {result:<6}  {o.seconds:7.1f}  {o.files:>5}")
+        rows.append([o.client, _("ok") if o.ok else _("FAILED"), f"{o.seconds:.1f}", str(o.files)])
         if o.problem:
-            lines.append("    " + o.problem)
+            problems[len(rows) - 1] = o.problem
+    lines = []
+    for n, line in enumerate(table(rows, indent=0)):
+        lines.append(line)
+        if n in problems:
+            lines.append("    " + problems[n])
     return lines
 
 
@@ -76,6 +81,7 @@ def run_all_cli(ws: "Workspace", mgr: "Manager", out: str | None, formats: list[
         click.echo(_("the workspace has no clients yet (sqmkit client new / client import)"))
         return
     root = Path(out) if out else ws.out_dir
+    _speak_like(ws.profile_path(ids[0]))
     if sys.stderr.isatty() and not quiet:
         with click.progressbar(ids, label=_("building"), file=sys.stderr,
                                item_show_func=lambda c: c or "") as bar:
@@ -93,3 +99,18 @@ def run_all_cli(ws: "Workspace", mgr: "Manager", out: str | None, formats: list[
                                                             out=root))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _speak_like(profile: Path) -> None:
+    """Messages in the language of the workspace's first client from the first line on (each
+    build then follows its own profile's), not in the locale's until a profile is read."""
+    from .errors import SqmkitError
+    from .messages import set_language
+    from .yamlio import load_yaml
+
+    try:
+        data = load_yaml(profile).data
+    except SqmkitError:
+        return  # the build of that client reports it
+    if isinstance(data, dict) and isinstance(data.get("language"), str):
+        set_language(data["language"])
