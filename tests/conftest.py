@@ -70,3 +70,36 @@ def cli_run():
         return result
 
     return run
+
+
+# -- headless Chromium (Debian's), driven by Playwright; the modules using it skip without it ----
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, with no background networking (the machine has
+    none) and no sandbox (the tests run as root)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium must be installed for the browser tests (make test installs it)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; ``page.requests`` lists every URL it asked for."""
+    ctx = browser.new_context()
+    requests = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    pg = ctx.new_page()
+    pg.requests = requests
+    yield pg
+    ctx.close()

@@ -14,30 +14,6 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None and not __import__("os").enviro
                                 reason="Debian's chromium is not installed (make test installs it)")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium must be installed for the browser tests"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context()
-    requests = []
-    ctx.on("request", lambda r: requests.append(r.url))
-    pg = ctx.new_page()
-    pg.requests = requests
-    yield pg
-    ctx.close()
-
-
 def _open(page, demo_build, checklist):
     url = (demo_build.out_dir / "checklists" / f"{checklist.id}.html").as_uri()
     page.goto(url)

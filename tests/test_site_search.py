@@ -49,30 +49,6 @@ def test_the_site_ships_its_index_and_pages_load_it(demo_build):
         assert 'src="assets/search-index.js"' in html and 'id="search-box"' in html
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium must be installed for the browser tests"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context()
-    requests = []
-    ctx.on("request", lambda r: requests.append(r.url))
-    pg = ctx.new_page()
-    pg.requests = requests
-    yield pg
-    ctx.close()
-
-
 def _article(reg, title_part):
     return next(a for ch in reg.chapters for a in ch.articles if a.title and title_part in a.title)
 
