@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -96,16 +95,6 @@ profile_argument = click.argument("profile", type=click.Path(dir_okay=False))
 @click.version_option(__version__, prog_name="sqmkit")
 def cli() -> None:
     """sqmkit: tailored service-quality management regulations (服务质量管理制度)."""
-
-
-def _progress(quiet: bool) -> Callable[[str], None]:
-    start = time.perf_counter()
-
-    def say(message: str) -> None:
-        if not quiet:
-            click.echo(f"[{time.perf_counter() - start:6.1f}s] {message}", err=True)
-
-    return say
 
 
 @cli.command()
