@@ -310,19 +310,8 @@ def test_a_hostile_svg_is_published_sanitised(svg_build):
     assert sanitize(parse_svg(again.data)).data == again.data  # and stable
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium must be installed for the browser tests"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
+needs_chromium = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                    reason="Debian's chromium is not installed (make test installs it)")
 
 
 def _dialogs(browser, url: str) -> list[str]:
@@ -343,12 +332,14 @@ def _dialogs(browser, url: str) -> list[str]:
     return seen
 
 
+@needs_chromium
 def test_the_unsanitised_svg_does_alert_in_chromium(browser, svg_build):
     """The control: the detector sees a dialog when there is one."""
     _result, original = svg_build
     assert _dialogs(browser, original.as_uri())
 
 
+@needs_chromium
 def test_no_dialog_from_the_built_site_or_its_logo(browser, svg_build):
     result, _original = svg_build
     assert _dialogs(browser, result.path("assets/logo.svg").as_uri()) == []

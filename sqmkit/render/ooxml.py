@@ -74,14 +74,19 @@ def set_fonts(owner: BaseStyle | Run, latin: str, east_asian: str) -> None:
     """Name the fonts of a style or run: ``latin`` for the ASCII, high-ANSI and complex-script
     slots, ``east_asian`` for Chinese; the theme fonts python-docx's template uses are removed
     (they would win over the names), and ambiguous characters such as “” go to the East Asian font."""
-    rpr = owner.element.get_or_add_rPr()
+    fonts = _name_fonts(owner.element.get_or_add_rPr(), latin, east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _name_fonts(rpr: Any, latin: str, east_asian: str) -> Any:
+    """Fill a run-properties element's ``w:rFonts`` (theme fonts removed, so the names win)."""
     fonts = rpr.get_or_add_rFonts()
     for attr in _THEME_FONT_ATTRS:
         fonts.attrib.pop(qn(attr), None)
     for slot in ("ascii", "hAnsi", "cs"):
         fonts.set(qn(f"w:{slot}"), latin)
     fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:hint"), "eastAsia")
+    return fonts
 
 
 def _default_run_properties(document: Document) -> Any:
@@ -99,13 +104,7 @@ def _default_run_properties(document: Document) -> Any:
 
 def set_default_fonts(document: Document, latin: str, east_asian: str) -> None:
     """The fonts of the document defaults, which every style without fonts of its own inherits."""
-    rpr = _default_run_properties(document)
-    fonts = rpr.get_or_add_rFonts()
-    for attr in _THEME_FONT_ATTRS:
-        fonts.attrib.pop(qn(attr), None)
-    for slot in ("ascii", "hAnsi", "cs"):
-        fonts.set(qn(f"w:{slot}"), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
+    _name_fonts(_default_run_properties(document), latin, east_asian)
 
 
 def set_languages(document: Document, lang: str, east_asian: str = "zh-CN") -> None:
