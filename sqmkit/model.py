@@ -178,6 +178,7 @@ class ArticleNode:
     block: BlockNode | None
     after: str | None
     plugin: str
+    owner: str | None = None  # the department key responsible (the article's, else its chapter's)
 
 
 @dataclass
@@ -190,6 +191,7 @@ class ChapterNode:
     intro: str | None
     articles: list[ArticleNode]
     plugins: list[str]
+    owner: str | None = None
 
 
 Clause = Union[ChapterNode, ArticleNode, ItemNode]
@@ -272,6 +274,8 @@ class ChecklistNode:
     fail_grade: str
     sections: list[CheckSectionNode]
     plugin: str
+    #: planned inspections: (week|month|quarter|year, times), the parameter resolved
+    schedule: tuple[str, int] | None = None
 
     def items(self) -> Iterator[CheckItemNode]:
         for section in self.sections:

@@ -226,9 +226,11 @@ def _document(em: Emitter, industry: "Industry", opts: ProfileOptions) -> None:
 
 
 def _preparing_department(industry: "Industry", lang: str) -> str:
-    """The department that prepares the regulation: a quality department where there is one."""
+    """The department that prepares the regulation: the industry's declared quality department,
+    else one whose key says quality."""
     keys = list(industry.departments)
-    key = next((k for k in keys if "quality" in k or k.startswith("qc")), keys[0] if keys else None)
+    key = industry.quality_department or next((k for k in keys if "quality" in k or k.startswith("qc")),
+                                              keys[0] if keys else None)
     return industry.default_names(lang)[f"departments.{key}"] if key else "质量管理部门"
 
 

@@ -36,6 +36,7 @@ __all__ = [
     # defined here
     "Family", "MERGED_FAMILIES", "Item", "Article", "Chapter", "ChapterFile", "FieldType",
     "FormField", "FormSection", "Form", "Band", "CheckItem", "CheckSection", "Checklist",
+    "Schedule",
 ]
 
 #: The parts of a handbook: the three families the kit is about (standards, controls,
@@ -69,6 +70,9 @@ class Article(Strict):
     block: Block | None = None
     after: Text | None = None  # a closing paragraph after items/block
     module: str | None = None
+    #: the key of the department (industry ``departments:``) responsible for this clause; overrides
+    #: the chapter's. Corrective actions on the clause go to it.
+    owner: str | None = None
     order: int = 100  # only used where articles from several plugins are merged (总则, 附则)
 
     @model_validator(mode="after")
@@ -94,6 +98,8 @@ class Chapter(Strict):
     order: int = 100
     module: str | None = None
     intro: Text | None = None
+    #: the key of the department responsible for the chapter's clauses (an article's owner wins)
+    owner: str | None = None
     articles: list[Article]
 
     @model_validator(mode="after")
@@ -232,6 +238,21 @@ class CheckSection(Strict):
 
 
 
+class Schedule(Strict):
+    """How often the regulation plans inspections with a checklist: ``times`` per ``per``, a number
+    or the dotted path of an integer parameter (``inspection.monthly_checks``)."""
+
+    per: Literal["week", "month", "quarter", "year"]
+    times: int | str
+
+    @field_validator("times")
+    @classmethod
+    def _times(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v <= 0:
+            raise ValueError("times must be positive")
+        return v
+
+
 class Checklist(Strict):
     """A self-scoring inspection checklist (检查表).
 
@@ -246,6 +267,8 @@ class Checklist(Strict):
     module: str | None = None
     subject: Text | None = None  # what is inspected, e.g. 快递员 / 车辆
     frequency: Text | None = None
+    #: the planned inspections (agrees with ``frequency``; the improvement report's planned side)
+    schedule: Schedule | None = None
     bands: list[Band] | str
     fail_grade: str | None = None
     sections: list[CheckSection]

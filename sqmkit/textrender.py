@@ -8,8 +8,10 @@ never forge a reference.
 
 Texts follow the client's lists and counts through the filters of :data:`TEXT_FILTERS`
 (``{{ params.service.complaint_channels | join_cn }}``, ``{{ params.grading.staff | grades | join_cn }}``,
-``{{ params.grading.staff | zh_count }}个等级``). An expression whose value is a mapping, a list, a
-boolean or ``None`` is refused (:class:`TextError`): printed raw it would put Python text such as
+``{{ params.grading.staff | zh_count }}个等级``; ``{{ params.x.multiplier | factor }}`` prints ``×2``,
+and nothing for 1; ``{{ org.roles.x | short }}`` a name without its closing parenthetical).
+``cite('id')`` prints a normative reference the industry declares (:mod:`sqmkit.normrefs`) as
+plain text, 《…》. An expression whose value is a mapping, a list, a boolean or ``None`` is refused (:class:`TextError`): printed raw it would put Python text such as
 ``{'a': 1}`` into the handbook. Every text is rendered when a regulation is assembled, so
 ``sqmkit check`` and ``sqmkit plugin check`` report such a text.
 """
@@ -25,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .i18n import format_date, zh_numeral
 from .localized import Text
 from .messages import _
+from .normrefs import Citer, CiteError
 
 MARK_RE = re.compile("\x1e(ref|form|checklist):([^:\x1f]*):([^\x1f]*)\x1f")
 
@@ -98,6 +101,27 @@ def zh_count(value: Any) -> str:
     return "两" if n == 2 else zh_numeral(n)
 
 
+def factor(value: Any, sign: str = "×") -> str:
+    """A multiplier as a formula prints it: ``1`` → nothing (the factor is dropped), ``2`` → ``×2``,
+    ``1.5`` → ``×1.5`` (``（N−1）{{ params.m | factor }}``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(_("factor needs a number, not {kind}").format(kind=type(value).__name__))
+    if value == 1:
+        return ""
+    return sign + (str(int(value)) if float(value).is_integer() else f"{value:g}")
+
+
+#: a parenthetical at the end of a name: 质控员（由医务科科长兼任）, Quality officer (the head of …)
+PARENTHETICAL_RE = re.compile(r"^(?P<name>.*?\S)\s*(?:（[^（）]*）|\([^()]*\))$")
+
+
+def short_name(value: Any) -> str:
+    """A name without its closing parenthetical: 质控员（由医务科科长兼任） → 质控员."""
+    text = str(value)
+    found = PARENTHETICAL_RE.match(text)
+    return found.group("name") if found else text
+
+
 def text_filters(language: str) -> dict[str, Callable[..., Any]]:
     """The filters texts have besides Jinja's own (the plugin linter knows the same names)."""
     return {
@@ -107,6 +131,8 @@ def text_filters(language: str) -> dict[str, Callable[..., Any]]:
         "grades": grades,
         "zh_count": zh_count,
         "zh_numeral": lambda n: zh_numeral(int(n)),
+        "factor": factor,
+        "short": short_name,
     }
 
 
@@ -134,7 +160,7 @@ def replace_markers(text: str, fn: Callable[[str, str, str], str]) -> str:
 class TextRenderer:
     """Renders localizable texts for one client and language."""
 
-    def __init__(self, context: dict[str, Any], language: str):
+    def __init__(self, context: dict[str, Any], language: str, cite: Callable[[Any], str] | None = None):
         self.language = language
         env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
                                    keep_trailing_newline=False, finalize=_finalize)
@@ -143,6 +169,7 @@ class TextRenderer:
             ref=lambda target, see=True: _marker("ref", target, "" if see else "nosee"),
             form=lambda target: _marker("form", target),
             checklist=lambda target: _marker("checklist", target),
+            cite=cite or Citer((), (), language),
         )
         self.env = env
         self.context = context
@@ -170,6 +197,8 @@ class TextRenderer:
                 detail=exc.message)) from None
         except jinja2.TemplateSyntaxError as exc:
             raise TextError(where, _("template syntax error: {detail}").format(detail=exc.message)) from None
+        except CiteError as exc:
+            raise TextError(where, str(exc)) from None
         except jinja2.exceptions.SecurityError as exc:
             raise TextError(where, _("unsafe template: {detail}").format(detail=exc)) from None
         except (TypeError, ValueError, AttributeError) as exc:

@@ -58,3 +58,30 @@ def matrix(reg: Regulation, numbering: Numbering) -> list[TraceRow]:
             rows.append(TraceRow(clause.id, numbering.ref_text(clause.id, see=False), title, forms, checks))
     return rows
 
+
+
+def basis(reg: Regulation, numbering: Numbering, clause_ids: list[str]) -> list[TraceLink]:
+    """The clauses a form records as its 依据条款 column prints them: in document order, each once,
+    an item left out when its article is listed too, and three or more consecutive articles as one
+    range (第三条至第五条); each link points at the first clause it names."""
+    position = {cid: i for i, cid in enumerate(reg.clause_ids())}
+    articles = [a.id for ch in reg.chapters for a in ch.articles]
+    article_no = {aid: i for i, aid in enumerate(articles)}
+    ids = sorted((c for c in dict.fromkeys(clause_ids) if c in position), key=position.__getitem__)
+    ids = [c for c in ids if not any(c.startswith(a + ".") for a in ids if a in article_no)]
+    runs: list[list[str]] = []
+    for cid in ids:
+        last = runs[-1][-1] if runs else None
+        if last in article_no and cid in article_no and article_no[cid] == article_no[last] + 1:
+            runs[-1].append(cid)
+        else:
+            runs.append([cid])
+    out: list[TraceLink] = []
+    for run in runs:
+        if len(run) >= 3:
+            joiner = "–" if reg.language == "en" else "至"
+            out.append(TraceLink(run[0], numbering.ref_text(run[0], see=False) + joiner
+                                 + numbering.ref_text(run[-1], see=False)))
+        else:
+            out.extend(TraceLink(cid, numbering.ref_text(cid, see=False)) for cid in run)
+    return out

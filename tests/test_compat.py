@@ -119,7 +119,7 @@ def test_doing_what_the_message_says_gives_a_plugin_that_builds_its_demo(import_
     result = sqmkit.build(module.DEMO_PROFILE, tmp_path / "out", ["html"], mgr=mgr)
     reg = result.regulation
     assert reg.title == "洗衣服务质量管理制度"
-    assert [c.family for c in reg.chapters] == ["general", "standards", "controls", "supplementary"]
+    assert [c.family for c in reg.chapters] == ["general", "controls", "standards", "supplementary"]  # organization after 总则
     assert "5分钟内响应" in reg.clause("laundry.standards.staff.response").text  # the profile's own value
     assert [f.id for f in reg.forms] == ["laundry.complaint-register"]
     assert [c.id for c in reg.checklists] == ["laundry.service-check"]

@@ -137,7 +137,7 @@ def test_a_text_without_the_documents_language_is_listed_with_plugin_file_and_fi
         (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
     profile = {"id": "bi", "company": {"name": "Bilingual Ltd", "short_name": "Bilingual"}, "industry": "bilingual",
                "language": "en", "document": {"number": "B-1", "version": "A/0", "prepared_by": "Quality",
-                                               "reviewed_by": "Deputy", "approved_by": "CEO",
+                                               "reviewed_by": "Deputy", "approved_by": "CEO", "owner": "Quality",
                                                "effective_date": "2026-01-01"}}
     path = tmp_path / "bi.yaml"
     path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")

@@ -137,7 +137,7 @@ def test_the_scaffolded_plugin_builds_a_handbook(scaffold, scaffolded, sqmkit_bu
     built = sqmkit_build(scaffold.demo_profile, scaffolded, formats=None)  # every format, as `sqmkit build`
     reg = built.regulation
     assert reg.title == "洗衣服务质量管理制度"
-    assert [c.family for c in reg.chapters] == ["general", "standards", "controls", "supplementary"]
+    assert [c.family for c in reg.chapters] == ["general", "controls", "standards", "supplementary"]  # organization after 总则
     assert f"{NAME}.standards.staff.onsite-visit" in built.clause_ids  # the demo switches the module on
     assert "5分钟内响应" in built.clause(f"{NAME}.standards.staff.response").text  # the profile's own value
     for rel in ("index.html", "handbook.pdf", "forms.pdf", f"forms/{NAME}.complaint-register.html",

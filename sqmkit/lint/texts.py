@@ -20,7 +20,7 @@ from ..textrender import text_filters
 #: the functions texts call to refer to a clause, a form or a checklist
 REFERENCE_FUNCTIONS = ("ref", "form", "checklist")
 #: names every text may use (the text context of :mod:`sqmkit.nodes`)
-TEXT_NAMES = frozenset({"company", "org", "params", "doc", "modules", "industry", *REFERENCE_FUNCTIONS})
+TEXT_NAMES = frozenset({"company", "org", "params", "doc", "modules", "industry", "cite", *REFERENCE_FUNCTIONS})
 
 
 def text_env() -> jinja2.Environment:
@@ -45,6 +45,7 @@ class TextUse:
     """What one text template uses."""
 
     refs: list[Reference] = field(default_factory=list)
+    cites: list[Reference] = field(default_factory=list)  # cite("id"): normative references
     paths: list[tuple[str, list[Any]]] = field(default_factory=list)  # (root name, [attr, …])
     module_tests: list[str] = field(default_factory=list)  # "x" in modules
     names: set[str] = field(default_factory=set)  # free variables
@@ -114,6 +115,10 @@ class _Reader:
             arg = node.args[0] if node.args else None
             target = arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
             use.refs.append(Reference(node.node.name, target, guards))
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "cite":
+            arg = node.args[0] if node.args else None
+            target = arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
+            use.cites.append(Reference("cite", target, guards))
         if isinstance(node, nodes.Filter):
             use.filters.add(node.name)
         if isinstance(node, (nodes.Getattr, nodes.Getitem)):

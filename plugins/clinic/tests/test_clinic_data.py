@@ -14,7 +14,7 @@ import sqmkit_clinic
 from sqmkit import DataPack, load_profile
 
 PACKAGE = sqmkit_clinic.plugin.root
-MODULES = ("inpatient", "pharmacy", "health-management")
+MODULES = ("inpatient", "pharmacy", "health-management", "surgery")
 REF_RE = re.compile(r"""\b(ref|form|checklist)\(\s*['"]([a-z0-9.\-]+)['"]""")
 
 
@@ -266,40 +266,47 @@ def test_validate_profile_ignores_other_industries(pack, tmp_path):
     assert sqmkit_clinic.plugin.validate_profile(profile, pack.industry_spec) == []
 
 
+def _assembled_without(module: str, tmp_path: Path) -> sqmkit.Regulation:
+    data = _demo_data()
+    data["modules"] = [m for m in MODULES if m != module]
+    return sqmkit.load(_write(tmp_path, data), _manager())[3]
+
+
+#: a cross-reference as an assembled text carries it until a renderer resolves it
+MARKER_RE = re.compile("\x1e(ref|form|checklist):([^:\x1f]*)")
+
+
 @pytest.mark.parametrize("module", MODULES)
-def test_module_off_leaves_no_reference(pack, module):
-    """With one module off, no remaining text, form or check item points at the module's clauses,
-    forms or checklists."""
+def test_module_off_leaves_no_reference(pack, module, tmp_path):
+    """With one module off, the regulation assembles and no remaining text, form or check item
+    points at the module's clauses, forms or checklists (texts that mention module content
+    guard it with ``'module' in modules``, which only an assembly can judge)."""
     known = clauses(pack)
     removed = {cid for cid, mod in known.items() if mod == module}
     removed |= {f.id for _, f in pack.form_files if f.module == module}
     removed |= {c.id for _, c in pack.checklist_files if c.module == module}
     assert removed, f"module {module} removes nothing"
-    switched_on = set(MODULES) - {module}
-    problems = []
-    for where, texts, named in content_units(pack, switched_on):
-        for cid in named:
-            if cid in removed:
-                problems.append(f"{where} names {cid}")
-        for text in texts:
-            for _, target in REF_RE.findall(text):
-                if target in removed:
-                    problems.append(f"{where} refers to {target}")
+    reg = _assembled_without(module, tmp_path)
+    assert not removed & set(reg.clause_ids())
+    assert not removed & ({f.id for f in reg.forms} | {c.id for c in reg.checklists})
+    problems = [f"text refers to {target}" for text in reg.texts() for _, target in MARKER_RE.findall(text)
+                if target in removed]
+    problems += [f"form {f.id} names {c}" for f in reg.forms for c in f.clauses if c in removed]
+    problems += [f"check item {i.id} names {c}" for ch in reg.checklists for i in ch.items() for c in i.clauses
+                 if c in removed]
     assert not problems, "\n".join(problems)
 
 
-def test_inpatient_off_leaves_no_inpatient_clause(pack):
+def test_inpatient_off_leaves_no_inpatient_clause(pack, tmp_path):
     """The brief's explicit case: no inpatient clause id survives anywhere once inpatient is off."""
     inpatient = {cid for cid, mod in clauses(pack).items() if mod == "inpatient"}
     assert "clinic.standards.inpatient" in inpatient
     assert "clinic.controls.inspection.inpatient-records" in inpatient
-    kept = set(MODULES) - {"inpatient"}
-    for where, texts, named in content_units(pack, kept):
-        assert where not in inpatient
-        assert not set(named) & inpatient, where
-        for text in texts:
-            assert "clinic.standards.inpatient" not in text, where
-            assert "clinic.inpatient-check" not in text, where
+    reg = _assembled_without("inpatient", tmp_path)
+    assert not inpatient & set(reg.clause_ids())
+    for text in reg.texts():
+        assert "clinic.standards.inpatient" not in text
+        assert "clinic.inpatient-check" not in text
 
 
 def test_no_personal_names_from_seed():

@@ -253,7 +253,7 @@ def test_assembles_with_any_module_combination(modules):
     assert ("courier.standards.cod" in ids) == ("cod" in modules)
     assert ("courier.standards.appointment" in ids) == ("appointment" in modules)
     assert ({f.id for f in reg.forms} >= {"courier.complaint-register", "courier.monthly-appraisal",
-                                           "courier.vehicle-inspection", "courier.satisfaction-survey"})
+                                           "courier.vehicle-self-check", "courier.satisfaction-survey"})
     text = "\n".join(reg.texts())
     assert "{{" not in text and "{%" not in text
     if "cod" not in modules:  # no cash-on-delivery wording left in the regulation's own content
