@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 OUT    ?= out
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
 DEMOS   := $(wildcard plugins/*/sqmkit_*/examples/demo-*.yaml)
+# the demo group (examples/group): its units besides the plugins' demos, and the group profile
+GROUP_UNITS := $(filter-out examples/group/demo-group.yaml,$(wildcard examples/group/*.yaml))
 
 # Debian packages: CJK fonts and WeasyPrint's libraries for building; Chromium and poppler for tests.
 BUILD_DEBS := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -23,8 +25,15 @@ demo: sysdeps-build $(VENV)/.installed
 	  id=$$(basename "$$p" .yaml); \
 	  test -f $(OUT)/ws/clients/$$id.yaml || $(BIN)/sqmkit client import "$$p" --workspace $(OUT)/ws || exit 1; \
 	done
+	@for p in $(GROUP_UNITS); do \
+	  id=$$(basename "$$p" .yaml); \
+	  test -f $(OUT)/ws/clients/$$id.yaml || $(BIN)/sqmkit client import "$$p" --workspace $(OUT)/ws || exit 1; \
+	done
+	@mkdir -p $(OUT)/ws/groups && cp examples/group/demo-group.yaml $(OUT)/ws/groups/demo-group.yaml
 	$(BIN)/sqmkit build --all --workspace $(OUT)/ws
+	$(BIN)/sqmkit group build demo-group --site-only --workspace $(OUT)/ws
 	@echo "Open $(OUT)/ws/out/<client-id>/index.html in a browser; the PDF is $(OUT)/ws/out/<client-id>/handbook.pdf"
+	@echo "The demo group's portal is $(OUT)/ws/out/demo-group/index.html"
 
 test: sysdeps-build sysdeps-test $(VENV)/.installed $(AXE)
 	$(BIN)/sqmkit plugin check -q $(PLUGINS)

@@ -15,11 +15,12 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .grades import LocatedValueError
-from .localized import DEFAULT_LANGUAGE, LANGUAGES, SegmentId, Strict, Text
+from .localized import DEFAULT_LANGUAGE, LANGUAGES, DottedId, SegmentId, Strict, Text
 from .messages import _
+from .normrefs import NormRef
 from .paramspec import ParamSpec, SpecTree, defaults_tree, read_tree, spec_tree
 
-__all__ = ["Module", "Language", "OrgUnit", "Post", "compose_post", "Industry", "ORG_KEY_RE"]
+__all__ = ["Module", "Language", "OrgUnit", "Post", "compose_post", "Industry", "ORG_KEY_RE", "NormRef"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -33,7 +34,11 @@ class Module(Strict):
     id: SegmentId
     name: Text
     description: Text | None = None
-
+    #: whether a client of another industry may add it (``modules: [hospitality.catering]``)
+    borrowable: bool = True
+    #: chapters or articles of this industry outside the module that the module's texts refer to;
+    #: a client of another industry who borrows the module gets them too
+    requires: list[DottedId] = Field(default_factory=list)
 
 
 Language = Literal["zh-CN", "en"]
@@ -103,6 +108,26 @@ def _org_keys(section: str, mapping: dict[str, Any]) -> None:
                                                       "and underscores").format(key=key))
 
 
+def _check_references(industry: "Industry") -> None:
+    """Reference ids and titles unique, their modules declared."""
+    ids: set[str] = set()
+    titles: dict[str, str] = {}
+    modules = set(industry.module_ids())
+    for i, ref in enumerate(industry.references):
+        title = ref.title.get(DEFAULT_LANGUAGE)
+        if ref.id in ids:
+            raise LocatedValueError(("references", i, "id"), _("reference {id!r} is declared twice").format(id=ref.id))
+        if title in titles:
+            raise LocatedValueError(("references", i, "title"), _("references {id!r} and {other!r} have the same "
+                                                                  "title {title!r}").format(
+                id=ref.id, other=titles[title], title=title))
+        if ref.module is not None and ref.module not in modules:
+            raise LocatedValueError(("references", i, "module"), _("unknown module {module!r}").format(
+                module=ref.module))
+        ids.add(ref.id)
+        titles[title] = ref.id
+
+
 class Industry(Strict):
     """An industry a plugin adds: its names, optional modules, parameters and organization.
 
@@ -125,6 +150,11 @@ class Industry(Strict):
     title: Text | None = None  # the regulation's title, e.g. 快递服务质量管理制度
     #: the languages the industry's content is complete in (a profile may ask for no other)
     languages: list[str] = Field(default_factory=lambda: [DEFAULT_LANGUAGE])
+    #: the laws, regulations and standards the regulation rests on (编制依据; see :mod:`sqmkit.normrefs`)
+    references: list[NormRef] = Field(default_factory=list)
+    #: the department that owns service quality: it interprets the regulation when the profile names
+    #: no document owner
+    quality_department: str | None = None
 
     _specs: list[ParamSpec] = PrivateAttr(default_factory=list)
     _tree: SpecTree = PrivateAttr(default_factory=dict)
@@ -147,6 +177,10 @@ class Industry(Strict):
             if post.department is not None and post.department not in self.departments:
                 raise LocatedValueError(("roles", key, "department"), _("unknown department {key!r}").format(
                     key=post.department))
+        _check_references(self)
+        if self.quality_department is not None and self.quality_department not in self.departments:
+            raise LocatedValueError(("quality_department",), _("unknown department {key!r}").format(
+                key=self.quality_department))
         specs, problems = read_tree(self.declared)
         for loc, problem in problems:
             raise LocatedValueError(("parameters",) + loc, problem)

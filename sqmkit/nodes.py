@@ -7,12 +7,14 @@ client's language), drops what belongs to modules the client did not switch on, 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import schema
+from .authority import document_owner
 from .errors import PluginError
 from .grades import scale_problems
 from .languages import Untranslated
@@ -21,6 +23,7 @@ from .model import (
     CheckSectionNode, DutiesNode, DutyNode, FieldNode, FormNode, FormSectionNode, GradesNode, IncentiveRuleNode,
     IncentivesNode, ItemNode, KpiNode, KpisNode, OrgNames, StepNode, StepsNode, TableNode,
 )
+from .normrefs import Citer
 from .params import MissingParameter, lookup
 from .profile import Profile
 from .schema import Family
@@ -47,11 +50,30 @@ class NodeMaker:
         self.texts = TextRenderer({
             "company": profile.company.model_dump(), "params": params,
             "org": {"departments": org.departments, "roles": org.roles, "terms": org.terms},
-            "doc": profile.document.model_dump(exclude={"revisions"}), "modules": sorted(self.modules),
+            "doc": {**profile.document.model_dump(exclude={"revisions"}),
+                    "owner": document_owner(profile, industry, org)}, "modules": sorted(self.modules),
             "industry": {"id": industry.id, "name": industry.name.get(self.lang)},
-        }, self.lang)
+        }, self.lang, Citer(industry.references, self.modules, self.lang))
         self.owner: dict[str, str] = {}
         self.untranslated = Untranslated(self.lang)
+        #: plugin → the maker of the content it lends (a module borrowed from another industry)
+        self.lenders: dict[str, NodeMaker] = {}
+
+    def borrowing(self, plugin: str, industry: schema.Industry, modules: set[str]) -> "NodeMaker":
+        """The maker of what ``plugin`` lends from ``industry`` (its ``modules``): the same
+        client, parameters and id claims, the lender's modules switched on; registered so that
+        :meth:`maker_for` hands that plugin's contributions to it."""
+        view = copy.copy(self)
+        view.industry, view.modules, view.known_modules = industry, set(modules), set(industry.module_ids())
+        view.texts = TextRenderer({**self.texts.context, "modules": sorted(modules)}, self.lang,
+                                  Citer(industry.references, modules, self.lang))
+        view.lenders = {}
+        self.lenders[plugin] = view
+        return view
+
+    def maker_for(self, plugin: str) -> "NodeMaker":
+        """The maker of ``plugin``'s contributions: its lender view, else this one."""
+        return self.lenders.get(plugin, self)
 
     # -- ids, modules, texts ---------------------------------------------------------------------
 
@@ -114,22 +136,23 @@ class NodeMaker:
     # -- chapters --------------------------------------------------------------------------------
 
     def chapter(self, plugin: str, family: Family, spec: schema.Chapter) -> ChapterNode:
-        articles = [a for a in (self.article(plugin, spec.id, art) for art in spec.articles) if a]
+        articles = [a for a in (self.article(plugin, spec.id, art, spec.owner) for art in spec.articles) if a]
         title = self.text(plugin, spec.title, spec.id) or ""  # the manager made sure it has one
-        return ChapterNode(spec.id, family, title, self.text(plugin, spec.intro, spec.id + " intro"), articles, [plugin])
+        return ChapterNode(spec.id, family, title, self.text(plugin, spec.intro, spec.id + " intro"), articles, [plugin],
+                           spec.owner)
 
     def merged_chapter(self, family: Family, contributed: list[tuple[str, schema.Chapter]],
                        title: dict[str, str]) -> ChapterNode | None:
         """总则 or 附则: every plugin's articles of the family, sorted by ``order``."""
         found = [(art.order, plugin, ch, art) for plugin, ch in contributed for art in ch.articles]
         found.sort(key=lambda t: t[0])
-        articles = [a for a in (self.article(p, ch.id, art) for _, p, ch, art in found) if a]
+        articles = [a for a in (self.maker_for(p).article(p, ch.id, art, ch.owner) for _, p, ch, art in found) if a]
         if not articles:
             return None
         name = title.get(self.lang, title["zh-CN"])
         return ChapterNode(family, family, name, None, articles, sorted({p for _, p, _, _ in found}))
 
-    def article(self, plugin: str, prefix: str, spec: schema.Article) -> ArticleNode | None:
+    def article(self, plugin: str, prefix: str, spec: schema.Article, owner: str | None = None) -> ArticleNode | None:
         ident = f"{prefix}.{spec.id}"
         self.claim(plugin, ident, "clause")
         if not self.enabled(plugin, spec.module, f"article {ident!r}", ident):
@@ -140,7 +163,7 @@ class NodeMaker:
             return None  # every item belonged to a module that is off
         block: BlockNode | None = self.leaf(plugin, spec.block, ident + ".block") if spec.block is not None else None
         return ArticleNode(ident, self.text(plugin, spec.title, ident + " title"), self.text(plugin, spec.text, ident),
-                           items, block, self.text(plugin, spec.after, ident + " after"), plugin)
+                           items, block, self.text(plugin, spec.after, ident + " after"), plugin, spec.owner or owner)
 
     def _claim_items(self, plugin: str, prefix: str, items: list[schema.Item]) -> None:
         for it in items:
@@ -183,7 +206,23 @@ class NodeMaker:
             return None
         return ChecklistNode(spec.id, self.req(plugin, spec.title, spec.id), spec.code,
                              self.text(plugin, spec.subject, spec.id), self.text(plugin, spec.frequency, spec.id),
-                             bands, fail, sections, plugin)
+                             bands, fail, sections, plugin, self.schedule(plugin, spec))
+
+    def schedule(self, plugin: str, spec: schema.Checklist) -> tuple[str, int] | None:
+        """A checklist's planned inspections, ``times`` looked up when it names a parameter."""
+        if spec.schedule is None:
+            return None
+        times: Any = spec.schedule.times
+        if isinstance(times, str):
+            try:
+                times = lookup(self.params, times)
+            except MissingParameter:
+                times = None
+        if not isinstance(times, int) or isinstance(times, bool) or times <= 0:
+            raise PluginError(plugin, f"checklist {spec.id!r}: schedule.times {spec.schedule.times!r} is not a "
+                              "positive integer or the path of an integer parameter", hook="register_checklists",
+                              ids=(spec.id,))
+        return spec.schedule.per, times
 
     def _check_section(self, plugin: str, checklist_id: str, spec: schema.CheckSection) -> CheckSectionNode:
         items: list[CheckItemNode] = []

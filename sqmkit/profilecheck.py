@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from .composition import Composition, borrow_problems, compose
 from .errors import ProfileError, ProfileProblems
 from .grades import Loc
 from .messages import _
@@ -50,7 +51,7 @@ def _module_problems(modules: Any, industry: Industry) -> list[_Found]:
         return []  # the schema says what a module list is
     return [(("modules", i), _("unknown module {module!r} for industry {industry!r}").format(
                 module=m, industry=industry.id), unknown_hint(m, known))
-            for i, m in enumerate(modules) if isinstance(m, str) and m not in known]
+            for i, m in enumerate(modules) if isinstance(m, str) and m not in known and "." not in m]
 
 
 def _unknown_org(section: str, key: Any) -> str:
@@ -134,6 +135,18 @@ def industry_problems(data: Mapping[str, Any], industry: Industry, doc: YamlDoc 
     return [located(doc, loc, problem, hint) for loc, problem, hint in found]
 
 
+def composed_problems(data: Mapping[str, Any], host: Industry, industries: Mapping[str, Industry],
+                      doc: YamlDoc | None) -> tuple[Composition, list[ProfileError]]:
+    """The industries the profile ``data`` involves (its own, and those it borrows modules
+    from), merged, and every problem: modules that cannot be borrowed, then the profile against
+    the merged industry."""
+    borrowing = borrow_problems(data.get("modules"), host, industries)
+    modules = data.get("modules")
+    comp = compose(host, industries, [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else [])
+    problems = [located(doc, loc, problem, hint) for loc, problem, hint in borrowing]
+    return comp, problems + industry_problems(data, comp.industry, doc)
+
+
 def profile_data(profile: Profile) -> dict[str, Any]:
     """What :func:`industry_problems` reads, from a validated profile."""
     return {"modules": list(profile.modules), "organization": profile.organization.model_dump(),
@@ -154,7 +167,7 @@ def file_problems(doc: YamlDoc, industries: Mapping[str, Industry]) -> tuple[Pro
     data = doc.data if isinstance(doc.data, dict) else {}
     ident = data.get("industry")
     if isinstance(ident, str) and ident in industries:
-        problems += industry_problems(data, industries[ident], doc)
+        problems += composed_problems(data, industries[ident], industries, doc)[1]
     elif isinstance(ident, str) and not any(p.where == "industry" for p in problems):
         problems.append(unknown_industry(ident, industries, doc))
     return profile, problems

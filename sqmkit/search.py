@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Iterable
+from typing import Iterable, Iterator
 
 #: elements whose text is not searched: numbers are shown apart; notes name other documents
 _SKIP_CLASSES = frozenset({"num", "annot"})
@@ -106,3 +106,25 @@ def index_script(index: dict[str, object], name: str = "SQMKIT_SEARCH") -> str:
     # a text cannot end the script early or open a comment: "<" is escaped inside the JSON strings
     data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.{name}={data};\n"
+
+
+def read_index_script(text: str, name: str = "SQMKIT_SEARCH") -> dict[str, object]:
+    """The index a site's ``assets/search-index.js`` holds (what :func:`index_script` wrote)."""
+    head = f"window.{name}="
+    body = text.strip()
+    if not body.startswith(head) or not body.endswith(";"):
+        raise ValueError("not a search index script")
+    data = json.loads(body[len(head):-1])
+    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
+        raise ValueError("not a search index")
+    return data
+
+
+def unit_entries(index: dict[str, object], prefix: str, unit: str) -> Iterator[Entry]:
+    """A unit site's entries for a group's index: links from the portal (``prefix`` + href), and
+    the unit named before the chapter, so every result says which unit it is from."""
+    docs = index.get("docs")
+    for row in docs if isinstance(docs, list) else []:
+        if isinstance(row, list) and len(row) == 5 and all(isinstance(v, str) for v in row):
+            href, label, title, chapter, text = row
+            yield Entry(prefix + href, label, title, f"{unit} · {chapter}", text)

@@ -1,0 +1,131 @@
+"""The ``sqmkit group`` commands: a group company and its units in one workspace.
+
+``group new`` writes ``groups/ID.yaml``; ``group show`` lists the units, their versions and
+states; ``group build`` builds every unit (the normal per-client build) and the group's portal;
+``group report`` puts the units' inspection figures side by side. The core is in
+:mod:`sqmkit.groups` and :mod:`sqmkit.render.portal`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from .cli_workspace import _manager, _progress, need_workspace, workspace_option
+from .messages import _
+
+
+@click.group("group")
+def group() -> None:
+    """Group companies (集团): units in several industries, one portal, group-wide rules."""
+
+
+@group.command("new")
+@click.argument("group_id", metavar="ID")
+@click.option("--name", required=True, help="the group company's full name")
+@click.option("--short-name", default=None, help="its short name (default: the name)")
+@click.option("--units", required=True, help="the unit client ids, comma-separated")
+@click.option("--policy", required=True, help="the group's quality policy, quoted in every unit's regulation")
+@workspace_option
+def group_new(group_id: str, name: str, short_name: str | None, units: str, policy: str, workspace: str | None) -> None:
+    """Write groups/ID.yaml: a group whose units are clients of the workspace."""
+    from .groups import GROUPS_DIR, load_group
+    from .yamlemit import scalar
+
+    ws = need_workspace(workspace)
+    path = ws.root / GROUPS_DIR / f"{group_id}.yaml"
+    if path.exists():
+        raise click.ClickException(_("group {id!r} already exists ({path})").format(id=group_id, path=path))
+    ids = [u.strip() for u in units.split(",") if u.strip()]
+    lines = [f"id: {scalar(group_id)}", f"name: {scalar(name)}", f"short_name: {scalar(short_name or name)}",
+             "units: [" + ", ".join(scalar(u) for u in ids) + "]", f"policy: {scalar(policy)}",
+             "rules: []", "organization: []", ""]
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_group(path)
+    except Exception:
+        path.unlink()
+        raise
+    click.echo(_("wrote {path}; add the group's rules and organization there, then: sqmkit group build {id}").format(
+        path=path, id=group_id))
+
+
+def _load(workspace: str | None, group_id: str):  # type: ignore[no-untyped-def]
+    from .groups import group_path, load_group
+
+    ws = need_workspace(workspace)
+    return ws, load_group(group_path(ws.root, group_id))
+
+
+@group.command("show")
+@click.argument("group_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="as JSON")
+@workspace_option
+def group_show(group_id: str, as_json: bool, workspace: str | None) -> None:
+    """The group's units: company, industry and modules, version, draft or issued."""
+    from .build import load
+
+    ws, grp = _load(workspace, group_id)
+    rows = []
+    for unit in grp.units:
+        _m, prof, _doc, reg = load(ws.profile_path(unit), _manager(), ws.store_path)
+        rows.append({"unit": unit, "company": reg.company.name, "industry": prof.industry, "modules": prof.modules,
+                     "version": reg.document.version, "status": "draft" if reg.draft else "issued"})
+    if as_json:
+        click.echo(json.dumps({"group": grp.id, "name": grp.name, "units": rows}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{grp.id}  {grp.name}")
+    for r in rows:
+        status = _("draft") if r["status"] == "draft" else _("issued")
+        click.echo(f"  {r['unit']}  {r['company']}  {r['industry']} [{', '.join(r['modules'])}]  {r['version']}  "
+                   f"{status}")
+
+
+@group.command("build")
+@click.argument("group_id", metavar="ID")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False), default=None,
+              help="output folder (default: the workspace's out/)")
+@click.option("-f", "--format", "formats", multiple=True, help="the units' output formats (as for build)")
+@click.option("--site-only", is_flag=True, help="write the portal over the units' last builds; build no unit")
+@workspace_option
+@click.option("-q", "--quiet", is_flag=True, help="no progress messages")
+def group_build(group_id: str, out: str | None, formats: tuple[str, ...], site_only: bool, workspace: str | None,
+                quiet: bool) -> None:
+    """Build every unit of the group and the group's portal (OUT/ID/index.html)."""
+    from .groupbuild import build_group
+
+    ws, grp = _load(workspace, group_id)
+    chosen = [f.strip() for spec in formats for f in spec.split(",") if f.strip()] or None
+    t0 = time.perf_counter()
+    result = build_group(ws, grp, _manager(), Path(out) if out else None, chosen, site_only, _progress(quiet))
+    for unit in result.units:
+        state = _("draft") if unit.draft else _("issued")
+        click.echo(f"{unit.id}: {unit.company} {unit.version} {state}")
+    click.echo(_("portal: {path} ({count} units, {seconds:.1f} s)").format(
+        path=result.portal / "index.html", count=len(result.units), seconds=time.perf_counter() - t0))
+
+
+@group.command("report")
+@click.argument("group_id", metavar="ID")
+@click.option("--period", required=True, help="2026Q1 (a quarter), 2026-03 (a month) or 2026 (a year)")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False), default=None,
+              help="output folder (default: the workspace's out/ID-reports/PERIOD/)")
+@workspace_option
+def group_report(group_id: str, period: str, out: str | None, workspace: str | None) -> None:
+    """Every unit's grades, open actions and KPI attainment side by side (report.html, report.pdf)."""
+    from .periods import parse_period
+    from .reporting import render_group_report
+
+    ws, grp = _load(workspace, group_id)
+    chosen = parse_period(period)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in chosen.label)
+    target = Path(out) if out else ws.out_dir / f"{grp.id}-reports" / safe
+    page, pdf, data = render_group_report(ws, list(grp.units), chosen, target, grp.portal_title())
+    click.echo(_("group report of {count} units: {page} and {pdf}").format(count=len(data), page=page, pdf=pdf))
+
+
+COMMANDS = (group,)

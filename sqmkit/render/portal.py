@@ -1,0 +1,108 @@
+"""A group's site: the portal page over its units' handbooks (:mod:`sqmkit.groupbuild` builds them).
+
+``<out>/<group-id>/index.html`` lists every unit's handbook (company, industry, version, draft or
+issued, links to its site, PDF, forms and checklists), shows the group-wide chapters once (the
+policy, the group's rules, its organization) and searches every unit's articles at once: one
+index made of the units' own site indexes, each result naming its unit. Every link is relative
+(``../<unit-id>/index.html``), so the portal works from ``file://`` beside the units' folders.
+The folder is written like a unit's build: staged, with a manifest, swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from ..groups import GroupProfile
+from ..outdir import MANIFEST, check_target, make_staging, swap_in
+from ..search import Entry, build_index, index_script, read_index_script, unit_entries
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
+#: the portal's wording
+PORTAL_WORDS = {
+    "units": "各单位服务质量管理制度", "group_chapters": "集团管理规定", "policy": "集团质量方针", "rules": "集团总则",
+    "organization": "集团质量管理组织", "body": "机构", "duties": "职责", "company": "单位", "industry": "行业",
+    "version": "版本", "status": "状态", "draft": "草稿（未发布）", "issued": "已发布", "site": "网页版",
+    "pdf": "PDF", "files": "文件", "forms": "表单", "checklists": "检查表", "not_built": "尚未生成", "search": "搜索",
+    "search_placeholder": "搜索全部单位的条款（按 / 键）", "search_results": "搜索结果",
+    "no_results": "没有找到匹配的条款", "skip": "跳到正文", "modules": "模块",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit as the portal lists it."""
+
+    id: str
+    company: str
+    title: str
+    industry: str
+    modules: tuple[str, ...]
+    version: str
+    draft: bool
+    #: the files of its build the portal links to (relative to the unit's folder), those present
+    links: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def built(self) -> bool:
+        return any(rel == "index.html" for _k, rel in self.links)
+
+
+def _entries(group: GroupProfile, units: list[Unit], root: Path) -> Iterator[Entry]:
+    for unit in units:
+        script = root / unit.id / "assets" / "search-index.js"
+        if not unit.built or not script.is_file():
+            continue
+        try:
+            index = read_index_script(script.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a unit site without a readable index is listed, not searched
+        yield from unit_entries(index, f"../{unit.id}/", unit.company)
+
+
+def write_portal(group: GroupProfile, units: list[Unit], root: Path) -> Path:
+    """Write ``root/<group-id>/`` (staged, manifest, swapped in); returns the folder."""
+    import jinja2
+
+    from .environment import core_template_dir
+
+    target = root / group.id
+    check_target(target, group.id)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(core_template_dir())), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    staging = make_staging(root, group.id)
+    try:
+        (staging / "assets").mkdir()
+        page = env.get_template("portal/index.html").render(group=group, units=units, w=PORTAL_WORDS)
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        for name, template in (("portal.css", "portal/portal.css"), ("search.js", "site/search.js")):
+            (staging / "assets" / name).write_text(_raw(env, template), encoding="utf-8")
+        index = index_script(build_index(_entries(group, units, root)))
+        (staging / "assets" / "search-index.js").write_text(index, encoding="utf-8")
+        _manifest(staging, group)
+        os.chmod(staging, 0o755)
+        swap_in(staging, target, group.id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _raw(env: "jinja2.Environment", name: str) -> str:
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]
+
+
+def _manifest(staging: Path, group: GroupProfile) -> None:
+    files = {p.relative_to(staging).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(staging.rglob("*")) if p.is_file()}
+    manifest = {"client": group.id, "group": True, "formats": ["portal"], "units": group.units, "files": files}
+    (staging / MANIFEST).write_bytes((json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+                                     .encode("utf-8"))

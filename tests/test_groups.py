@@ -1,0 +1,163 @@
+"""Groups (issue 18): a group profile in a workspace, its content in every unit's regulation, the
+group's portal (links resolving in Chromium from file://, one search across the units) and the
+group commands. Real plugins, a real workspace and store, real builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+import yaml
+
+import sqmkit_courier
+import sqmkit_hospitality
+from sqmkit import ProfileError, get_plugin_manager
+from sqmkit.build import load
+from sqmkit.errors import BuildError
+from sqmkit.groups import group_of, load_group
+from sqmkit.groupbuild import build_group
+from sqmkit.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "group"
+FORMATS = ["html"]  # with the forms' and checklists' pages it links to; the PDFs are test_composition's
+
+
+def make_workspace(root: Path) -> Workspace:
+    """A workspace holding the demo group and its three units."""
+    ws = Workspace.init(root)
+    for source in (Path(sqmkit_courier.DEMO_PROFILE), Path(sqmkit_hospitality.DEMO_PROFILE),
+                   EXAMPLES / "demo-canteen-clinic.yaml"):
+        shutil.copy(source, ws.clients_dir)
+        logo = (yaml.safe_load(source.read_text(encoding="utf-8")).get("branding") or {}).get("logo")
+        if logo:
+            shutil.copy(source.parent / logo, ws.clients_dir / logo)
+    (root / "groups").mkdir()
+    shutil.copy(EXAMPLES / "demo-group.yaml", root / "groups" / "demo-group.yaml")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def group_build(tmp_path_factory):
+    ws = make_workspace(tmp_path_factory.mktemp("group") / "ws")
+    group = load_group(ws.root / "groups" / "demo-group.yaml")
+    return ws, build_group(ws, group, get_plugin_manager(), formats=FORMATS)
+
+
+def test_every_unit_includes_the_group_content(group_build):
+    ws, result = group_build
+    assert [u.id for u in result.units] == ["demo-courier", "demo-hotel", "demo-canteen-clinic"]
+    for unit in result.units:
+        pages = "".join(p.read_text(encoding="utf-8") for p in (ws.out_dir / unit.id).glob("chapter-*.html"))
+        assert "集团管理规定" in pages and "顾客至上、规范服务、安全第一、持续改进" in pages
+        assert "集团质量管理委员会" in pages  # the group's organization
+        assert unit.draft and unit.version
+
+
+def test_the_unit_states_that_the_group_rules_apply(group_build):
+    ws, _result = group_build
+    _m, _p, _d, reg = load(ws.profile_path("demo-hotel"))
+    general = reg.chapters[0]
+    applies = next(a for a in general.articles if a.id == "group.applies")
+    assert "某某综合服务集团有限公司" in (applies.text or "") and "顾客至上" in (applies.text or "")
+    assert "\x1eref:group:" in (applies.text or "")  # it refers to the group's chapter, numbered with the rest
+    assert "group" in [c.id for c in reg.chapters] and "group" in reg.index.clauses
+
+
+def test_portal_links_all_resolve_in_chromium(group_build, page):
+    ws, result = group_build
+    portal = result.portal / "index.html"
+    page.goto(portal.as_uri())
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    assert len([h for h in hrefs if "/demo-" in h]) >= 9  # three units × (site, forms, checklists)
+    targets: dict[Path, set[str]] = {}
+    for href in hrefs:
+        url = urlparse(href)
+        assert url.scheme == "file", href
+        targets.setdefault(Path(unquote(url.path)), set()).add(url.fragment)
+    for target, fragments in sorted(targets.items()):
+        assert target.is_file(), target
+        if target.suffix != ".html" or target == portal:
+            continue
+        response = page.goto(target.as_uri())
+        assert response is not None and response.ok, target
+        assert page.title(), target
+        for fragment in fragments - {""}:
+            assert page.locator(f"#{fragment}").count() == 1, (target, fragment)
+    assert not [u for u in page.requests if not u.startswith("file://")]  # nothing fetched from a network
+
+
+def test_portal_search_finds_a_term_of_one_unit_and_names_it(group_build, page):
+    ws, result = group_build
+    page.goto((result.portal / "index.html").as_uri())
+    page.fill("#search-box", "快递员")  # only the courier company's regulation speaks of couriers
+    page.wait_for_selector("#search-results li")
+    where = page.eval_on_selector_all(".hit-chapter", "els => els.map(e => e.textContent)")
+    assert where and all(w.startswith("某某快递有限公司") for w in where), where
+    page.locator("#search-results a.search-hit").first.click()
+    assert "/demo-courier/" in page.url
+
+
+def test_a_profile_outside_the_workspace_has_no_group(tmp_path):
+    copy = tmp_path / "demo-hotel.yaml"
+    shutil.copy(sqmkit_hospitality.DEMO_PROFILE, copy)
+    _m, profile, _d, reg = load(copy)
+    assert group_of(profile) is None and all(c.id != "group" for c in reg.chapters)
+
+
+def test_group_problems_are_named(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    path = ws.root / "groups" / "demo-group.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["units"] = ["demo-courier", "demo-hotle"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(BuildError, match="demo-hotle.*demo-hotel"):
+        build_group(ws, load_group(path), get_plugin_manager(), site_only=True)
+    data["units"], data["rules"][0]["id"] = ["demo-courier", "demo-courier"], "policy"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_group(path)
+    assert {p.where for p in err.value.problems} == {"units", "rules"}
+    assert all(p.line for p in err.value.problems)
+
+
+def test_group_commands(tmp_path, cli_run):
+    ws = make_workspace(tmp_path / "ws")
+    (ws.root / "groups" / "demo-group.yaml").unlink()
+    made = cli_run("group", "new", "acme", "--name", "某某控股集团", "--units", "demo-courier,demo-hotel",
+                   "--policy", "诚信服务", "--workspace", ws.root)
+    assert made.exit_code == 0, made.output
+    shown = cli_run("group", "show", "acme", "--json", "--workspace", ws.root)
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    assert [u["unit"] for u in data["units"]] == ["demo-courier", "demo-hotel"]
+    assert {u["status"] for u in data["units"]} == {"draft"}
+    missing = cli_run("group", "show", "acme-group", "--workspace", ws.root)
+    assert missing.exit_code != 0 and "acme" in missing.output and "Traceback" not in missing.output
+
+
+def test_group_report_shows_every_unit(group_build, cli_run):
+    ws, result = group_build
+    run = cli_run("group", "report", "demo-group", "--period", "2026Q1", "--workspace", ws.root)
+    assert run.exit_code == 0, run.output
+    page = (ws.out_dir / "demo-group-reports" / "2026Q1" / "report.html").read_text(encoding="utf-8")
+    assert all(unit.company in page for unit in result.units)
+    assert (ws.out_dir / "demo-group-reports" / "2026Q1" / "report.pdf").is_file()
+
+
+def test_changing_the_group_policy_changes_every_unit_on_the_next_build(group_build):
+    """Last in the module: it changes the module's workspace."""
+    ws, first = group_build
+    path = ws.root / "groups" / "demo-group.yaml"
+    before = {u.id: json.loads((ws.out_dir / u.id / "manifest.json").read_text())["inputs"] for u in first.units}
+    path.write_text(path.read_text(encoding="utf-8").replace("顾客至上、规范服务、安全第一、持续改进",
+                                                            "质量立集团、服务赢口碑"), encoding="utf-8")
+    second = build_group(ws, load_group(path), get_plugin_manager(), formats=FORMATS)
+    for unit in second.units:
+        pages = "".join(p.read_text(encoding="utf-8") for p in (ws.out_dir / unit.id).glob("chapter-*.html"))
+        assert "质量立集团、服务赢口碑" in pages and "顾客至上" not in pages, unit.id
+        assert json.loads((ws.out_dir / unit.id / "manifest.json").read_text())["inputs"] != before[unit.id]
+    assert "质量立集团、服务赢口碑" in (second.portal / "index.html").read_text(encoding="utf-8")
