@@ -110,6 +110,11 @@ def check(profile: str) -> None:
                  "{forms} forms, {checklists} checklists").format(
         profile=profile, industry=prof.industry, modules=", ".join(prof.modules), chapters=len(reg.chapters),
         articles=n_articles, forms=len(reg.forms), checklists=len(reg.checklists)))
+    from .assemble import composition
+    from .composition import default_conflicts
+
+    for conflict in default_conflicts(composition(_mgr, prof), prof):  # a key two industries define differently
+        click.echo(_("warning: {problem}").format(problem=conflict.message()), err=True)
 
 
 @cli.group(invoke_without_command=True)
@@ -189,11 +194,16 @@ from .cli_versions import COMMANDS as _version_commands  # noqa: E402
 
 for _command in _version_commands:
     cli.add_command(_command)
-from .cli_results import results as _results  # noqa: E402
+from .cli_actions import actions as _actions  # noqa: E402
+from .cli_inspections import inspections as _inspections, results as _results  # noqa: E402
+from .cli_report import report as _report  # noqa: E402
 from .cli_serve import serve as _serve  # noqa: E402
+from .cli_group import group as _group  # noqa: E402
 
 cli.add_command(_serve)
-cli.add_command(_results)
+cli.add_command(_group)
+for _command in (_inspections, _results, _actions, _report):
+    cli.add_command(_command)
 #: the commands of sqmkit itself (plugins add theirs when the CLI starts)
 CORE_COMMANDS = frozenset(cli.commands)
 

@@ -17,7 +17,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, Iterator, Literal
 
 from filelock import FileLock, Timeout
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
@@ -116,6 +116,9 @@ class BuildRow(_Row):
 
 
 class InspectionRow(_Row):
+    """An imported result (format 2 adds id, version, hash, date, answers as {answer, remark},
+    kpis, photos, flags; rows of format 1 imports lack them and read as before)."""
+
     client: str
     checklist: str
     imported_at: Annotated[str, AfterValidator(_iso_time)]
@@ -125,10 +128,28 @@ class InspectionRow(_Row):
     answers: dict[str, Any] = {}
     build: str | None = None
     digest: str | None = None
+    id: str | None = None
+    date: Annotated[str, AfterValidator(_iso_date)] | None = None
+    kpis: dict[str, float] = {}
+    incomplete: bool = False
+    rescored: bool = False
 
 
 class ActionRow(_Row):
+    """A corrective action (:mod:`sqmkit.actions`)."""
+
     client: str
+    inspection: str
+    checklist: str
+    item: str
+    severity: Literal["high", "normal"]
+    status: Literal["open", "in_progress", "done", "verified", "closed"]
+    created: Annotated[str, AfterValidator(_iso_date)]
+    due: Annotated[str, AfterValidator(_iso_date)]
+    clauses: list[str] = []
+    remark: str = ""
+    owner: str | None = None
+    owner_name: str = ""
 
 
 ROW_MODELS: dict[str, type[_Row]] = {"clients": ClientRow, "versions": VersionRow, "builds": BuildRow,
@@ -238,11 +259,39 @@ class Store:
         instead of stopping the read."""
         return self._search("inspections", client_id, problems)
 
+    def all_inspections(self, problems: list[StoreError] | None = None) -> list[Record]:
+        """Every client's results (a bad record reported in ``problems`` and skipped)."""
+        return self._checked("inspections", self.db.table("inspections").all(), problems)
+
+    def add_inspections_with_actions(self, batch: list[tuple[Record, list[Record]]]) -> None:
+        """Store results and the corrective actions each made (two writes for the whole batch)."""
+        if not batch:
+            return
+        self.db.table("inspections").insert_multiple([{**r, "actions": len(a)} for r, a in batch])
+        actions = [a for _r, made in batch for a in made]
+        if actions:
+            self.db.table("actions").insert_multiple(actions)
+
     def add_action(self, record: Record) -> int:
         return int(self.db.table("actions").insert(record))
 
-    def actions(self, client_id: str) -> list[Record]:
-        return self._search("actions", client_id)
+    def actions(self, client_id: str | None = None, problems: list[StoreError] | None = None) -> list[Record]:
+        """The actions (of one client, or all), each with its ``id`` (the record number)."""
+        table = self.db.table("actions")
+        rows = table.all() if client_id is None else table.search(Query().client == client_id)
+        out: list[Record] = []
+        for row in rows:
+            out.extend({**r, "id": row.doc_id} for r in self._checked("actions", [row], problems))
+        return out
+
+    def update_action(self, action_id: int, changes: Record) -> None:
+        self.db.table("actions").update(changes, doc_ids=[action_id])
+
+    def action(self, action_id: int) -> Record | None:
+        row = self.db.table("actions").get(doc_id=action_id)
+        if row is None or isinstance(row, list):
+            return None
+        return {**self._checked("actions", [row])[0], "id": action_id}
 
 # ---------------------------------------------------------------------------------------------
 # Format versions and migrations

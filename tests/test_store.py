@@ -106,9 +106,11 @@ def test_results_import_rescores(cli_run, demo_build, demo_profile_path, tmp_pat
     path = tmp_path / "r.json"
     path.write_text(json.dumps(result, ensure_ascii=False))
     store = tmp_path / "s.json"
-    r = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store)
+    refused = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store)
+    assert refused.exit_code == 1 and "the file says total 0 grade forged, but its answers score 100" in refused.output
+    r = cli_run("results", "import", path, "--profile", demo_profile_path, "--store", store, "--accept-rescore")
     assert r.exit_code == 0, r.output
-    assert f"total 100.0 grade {checklist.bands[0].grade}" in r.output
+    assert f"total 100 grade {checklist.bands[0].grade}" in r.output
     with open_store(store) as st:
         assert st.inspections(reg.profile.id)[0]["grade"] == checklist.bands[0].grade
     result["answers"] = {"no.such.item": "pass"}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from ..rule import Rule
 from . import (
-    assembly, coverage, examples, files, ids, literals, modules, packaging, params, references, shape, templates, texts,
+    assembly, borrowing, citations, coverage, drafting, examples, files, ids, improvement, literals, modules,
+    packaging, params, references, shape, templates, texts,
 )
 
 #: the rule modules, in running order
-MODULES = (packaging, files, ids, modules, params, texts, literals, references, coverage, examples, templates, shape,
-           assembly)
+MODULES = (packaging, files, ids, modules, params, improvement, texts, literals, references, borrowing, citations,
+           drafting, coverage, examples, templates, shape, assembly)
 #: every rule, in running order
 RULES: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)
 #: every finding code a rule may report
