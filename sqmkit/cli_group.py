@@ -1,7 +1,8 @@
 """The ``sqmkit group`` commands: a group company and its units in one workspace.
 
 ``group new`` writes ``groups/ID.yaml``; ``group show`` lists the units, their versions and
-states; ``group build`` builds every unit (the normal per-client build) and the group's portal;
+states; ``group build`` builds every unit (the normal per-client build) and the group's portal
+(``sqmkit build ID`` with a group's id does the same: :func:`build_named_group`);
 ``group report`` puts the units' inspection figures side by side. The core is in
 :mod:`sqmkit.groups` and :mod:`sqmkit.render.portal`.
 """
@@ -11,11 +12,16 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli_workspace import _manager, _progress, need_workspace, workspace_option
 from .messages import _
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .groups import GroupProfile
+    from .workspace import Workspace
 
 
 @click.group("group")
@@ -96,17 +102,38 @@ def group_show(group_id: str, as_json: bool, workspace: str | None) -> None:
 def group_build(group_id: str, out: str | None, formats: tuple[str, ...], site_only: bool, workspace: str | None,
                 quiet: bool) -> None:
     """Build every unit of the group and the group's portal (OUT/ID/index.html)."""
-    from .groupbuild import build_group
-
     ws, grp = _load(workspace, group_id)
     chosen = [f.strip() for spec in formats for f in spec.split(",") if f.strip()] or None
+    _run_build(ws, grp, out, chosen, site_only, quiet)
+
+
+def _run_build(ws: "Workspace", grp: "GroupProfile", out: str | None, formats: list[str] | None, site_only: bool,
+               quiet: bool) -> None:
+    from .groupbuild import build_group
+
     t0 = time.perf_counter()
-    result = build_group(ws, grp, _manager(), Path(out) if out else None, chosen, site_only, _progress(quiet))
+    result = build_group(ws, grp, _manager(), Path(out) if out else None, formats, site_only, _progress(quiet))
     for unit in result.units:
         state = _("draft") if unit.draft else _("issued")
         click.echo(f"{unit.id}: {unit.company} {unit.version} {state}")
     click.echo(_("portal: {path} ({count} units, {seconds:.1f} s)").format(
         path=result.portal / "index.html", count=len(result.units), seconds=time.perf_counter() - t0))
+
+
+def build_named_group(target: str, ws: "Workspace | None", out: str | None, formats: list[str] | None,
+                      quiet: bool) -> bool:
+    """``sqmkit build ID`` where ID is a group of the workspace (and not a client): what ``group
+    build ID`` does. Returns whether it was a group."""
+    from .groups import GROUPS_DIR, load_group
+
+    if ws is None or "/" in target or "\\" in target or target in ws.client_ids():
+        return False
+    path = next((ws.root / GROUPS_DIR / f"{target}{suffix}" for suffix in (".yaml", ".yml")
+                 if (ws.root / GROUPS_DIR / f"{target}{suffix}").is_file()), None)
+    if path is None:
+        return False
+    _run_build(ws, load_group(path), out, formats, False, quiet)
+    return True
 
 
 @group.command("report")

@@ -8,7 +8,9 @@ checklists and check items marked ``module: catering``), plus the clauses the mo
 
 The texts of every industry involved read one set of departments, posts, terms and parameters
 (:func:`merged_industry`): a key two industries both define is one key, the main industry's
-declaration wins, and :func:`default_conflicts` lists the keys whose defaults differ and that the
+declaration wins (the normative references merge by the rule of :mod:`sqmkit.normrefs`: what is
+tied to a borrowed module joins, what is general to the lender joins when cited), and
+:func:`default_conflicts` lists the keys whose defaults differ and that the
 profile does not set itself, for ``sqmkit check`` to warn about.
 """
 
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from .grades import Loc
 from .messages import _
 from .model import Regulation, strings_of, walk_items
+from .normrefs import merge_references
 from .schema import Chapter, Industry
 from .textrender import references
 from .validation import unknown_hint
@@ -107,7 +110,8 @@ def compose(host: Industry, industries: Mapping[str, Industry], modules: Iterabl
         mods = frozenset(m for m, _i in borrowed[ind_id])
         requires = frozenset(r for m in ind.modules if m.id in mods for r in m.requires)
         lenders.append(Lender(ind, mods, requires, tuple(borrowed[ind_id])))
-    merged = merged_industry(host, [lender.industry for lender in lenders]) if lenders else host
+    merged = merged_industry(host, [lender.industry for lender in lenders],
+                             {lender.id: lender.modules for lender in lenders}) if lenders else host
     return Composition(host, tuple(lenders), merged)
 
 
@@ -127,9 +131,12 @@ def _merge_tree(first: dict[str, Any], second: dict[str, Any], leaves: set[str],
     return out
 
 
-def merged_industry(host: Industry, others: list[Industry]) -> Industry:
+def merged_industry(host: Industry, others: list[Industry],
+                    borrowed: Mapping[str, frozenset[str]] | None = None) -> Industry:
     """``host`` with the departments, posts, terms and parameters of ``others`` added; a key
-    both define keeps the host's declaration. The languages are those every one is complete in."""
+    both define keeps the host's declaration. The languages are those every one is complete in.
+    The references are the host's and those of ``others`` a borrower of their modules
+    ``borrowed`` (industry id → module ids) rests on (:func:`sqmkit.normrefs.merge_references`)."""
     data = host.model_dump(by_alias=True, exclude_none=True)
     for other in others:
         more = other.model_dump(by_alias=True, exclude_none=True)
@@ -139,7 +146,10 @@ def merged_industry(host: Industry, others: list[Industry]) -> Industry:
         leaves = {s.path for s in host.parameter_specs()} | {s.path for s in other.parameter_specs()}
         data["parameters"] = _merge_tree(data.get("parameters", {}), more.get("parameters", {}), leaves)
         data["languages"] = [lang for lang in data.get("languages", []) if lang in other.languages]
-    return Industry.model_validate(data)
+    merged = Industry.model_validate(data)
+    lent = [(o.id, o.references, (borrowed or {}).get(o.id, frozenset())) for o in others]
+    merged.references = merge_references(host.id, host.references, lent)  # after validation: keeps lent marks
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------

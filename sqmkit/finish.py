@@ -3,7 +3,8 @@
 * The organization chapter comes right after 总则: a controls chapter that holds a duties block
   (组织与职责) is moved there, as Chinese regulations print it, whatever its family order.
 * The 编制依据 article of 总则 (``core.general.basis``) lists the references in force for the
-  client (:mod:`sqmkit.normrefs`) as items, one per kind, each reference a numbered sub-item.
+  client (:mod:`sqmkit.normrefs`) as items, one per kind, each reference a numbered sub-item; a
+  reference lent by the industry of a borrowed module, when the regulation's text cites it.
 * 总则 ends with the self-description, written from the chapters actually printed
   (本制度共十六章，依次为“总则”“组织与职责”……“附则”), never a hand-written count.
 * A post whose name carries a closing parenthetical (质控员（由医务科科长兼任）) prints it at
@@ -25,7 +26,7 @@ from .normrefs import KIND_NAMES, citation, grouped
 from .textrender import short_name
 
 __all__ = ["BASIS_ID", "OUTLINE_ID", "finish", "organization_first", "basis_items", "outline_article",
-           "first_mentions", "code_key", "sort_forms", "sort_checklists"]
+           "first_mentions", "printed_text", "code_key", "sort_forms", "sort_checklists"]
 
 #: the 编制依据 article the core fills, and the self-description it adds
 BASIS_ID, OUTLINE_ID = "core.general.basis", "core.general.outline"
@@ -44,12 +45,26 @@ def organization_first(chapters: list[ChapterNode]) -> list[ChapterNode]:
     return rest[:at] + moved + rest[at:]
 
 
-def basis_items(industry: Industry, modules: Iterable[str], lang: str) -> list[ItemNode]:
-    """The 编制依据 list: one item per kind of reference, its references numbered under it."""
+def basis_items(industry: Industry, modules: Iterable[str], lang: str, printed: str | None = None) -> list[ItemNode]:
+    """The 编制依据 list: one item per kind of reference, its references numbered under it; a
+    reference lent by another industry only when ``printed`` (the regulation's text) cites it."""
     names = KIND_NAMES.get(lang, KIND_NAMES["zh-CN"])
     return [ItemNode(f"{BASIS_ID}.{kind}", names[kind],
                      [ItemNode(f"{BASIS_ID}.{kind}.{ref.id}", citation(ref, lang)) for ref in refs])
-            for kind, refs in grouped(industry.references, modules)]
+            for kind, refs in grouped(industry.references, modules, printed, lang)]
+
+
+def printed_text(nodes: Iterable[Any]) -> str:
+    """Every string of ``nodes`` (chapters, forms, checklists), one per line."""
+    parts: list[str] = []
+
+    def keep(text: str) -> str:
+        parts.append(text)
+        return text
+
+    for node in nodes:
+        _rewrite(node, keep)
+    return "\n".join(parts)
 
 
 def outline_article(chapters: list[ChapterNode], lang: str) -> ArticleNode:
@@ -61,18 +76,24 @@ def outline_article(chapters: list[ChapterNode], lang: str) -> ArticleNode:
     return ArticleNode(OUTLINE_ID, None, text, [], None, None, CORE_PLUGIN)
 
 
+def _rewrite_list(values: list[Any], fn: Callable[[str], str]) -> None:
+    for i, entry in enumerate(values):
+        if isinstance(entry, str):
+            values[i] = fn(entry)
+        elif isinstance(entry, list):  # a table's rows: cells in print order, row by row
+            _rewrite_list(entry, fn)
+        elif dataclasses.is_dataclass(entry):
+            _rewrite(entry, fn)
+
+
 def _rewrite(node: Any, fn: Callable[[str], str]) -> None:
-    """Apply ``fn`` to every string of a node tree, in field (document) order."""
+    """Apply ``fn`` to every string of a node tree, in field (document) order, table cells included."""
     for f in dataclasses.fields(node):
         value = getattr(node, f.name)
         if isinstance(value, str):
             setattr(node, f.name, fn(value))
         elif isinstance(value, list):
-            for i, entry in enumerate(value):
-                if isinstance(entry, str):
-                    value[i] = fn(entry)
-                elif dataclasses.is_dataclass(entry):
-                    _rewrite(entry, fn)
+            _rewrite_list(value, fn)
         elif dataclasses.is_dataclass(value):
             _rewrite(value, fn)
 
@@ -133,7 +154,7 @@ def finish(chapters: list[ChapterNode], forms: list[FormNode], checklists: list[
     if general is not None:
         for article in general.articles:
             if article.id == BASIS_ID:
-                article.items = basis_items(industry, modules, lang)
+                article.items = basis_items(industry, modules, lang, printed_text([*chapters, *forms, *checklists]))
         general.articles.append(outline_article(chapters, lang))
     first_mentions(chapters, org)
     return chapters, sort_forms(forms, chapters), sort_checklists(checklists)

@@ -2,7 +2,8 @@
 
 A group profile lives in the workspace as ``groups/ID.yaml``. It lists its units (client ids)
 and holds the content the group writes once for all of them: its general rules (集团总则), its
-quality policy and its organization (the group's bodies and their duties). Every unit's
+quality policy and its organization (the group's bodies and their duties), and the language of
+its portal (``language: zh-CN`` or ``en``; each unit's handbook keeps its own). Every unit's
 regulation includes it: :func:`group_of` finds the group listing a client, and
 :func:`include_group` adds to the unit's 总则 an article saying that the group's rules apply,
 quoting the group's quality policy, and a chapter holding the group's rules and organization.
@@ -21,6 +22,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ProfileError, ProfileProblems
+from .localized import LANGUAGES
 from .messages import _
 from .model import ArticleNode, ChapterNode, TableNode
 from .profile import CLIENT_ID_RE, Profile
@@ -83,6 +85,7 @@ class GroupProfile(_Strict):
     name: Filled = Field(max_length=200)
     short_name: Filled = Field(max_length=60)
     title: Filled | None = Field(default=None, max_length=100)  # the portal's title
+    language: SafeStr = "zh-CN"  # the portal's language (each unit's handbook follows its own profile)
     units: list[Slug] = Field(min_length=1)
     policy: Filled = Field(max_length=500)  # the group's quality policy, quoted in every unit
     rules: list[GroupRule] = Field(default_factory=list)
@@ -98,6 +101,14 @@ class GroupProfile(_Strict):
             raise ValueError(_("a unit is listed twice"))
         return units
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(_("unknown language {value!r}; use one of {known}").format(
+                value=value, known=", ".join(LANGUAGES)))
+        return value
+
     @field_validator("rules")
     @classmethod
     def _rules(cls, rules: list[GroupRule]) -> list[GroupRule]:
@@ -110,7 +121,10 @@ class GroupProfile(_Strict):
         return rules
 
     def portal_title(self) -> str:
-        return self.title or self.short_name + "服务质量管理制度"
+        if self.title:
+            return self.title
+        return f"{self.short_name}: service quality regulations" if self.language == "en" else \
+            self.short_name + "服务质量管理制度"
 
 
 def load_group(path: str | Path) -> GroupProfile:

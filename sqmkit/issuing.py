@@ -2,11 +2,11 @@
 
 ``issue``: the checks (a new version, not dated before the last issue), the revision-log line
 (drafted from the diff against the last issue, then the consultant's message), the frozen
-inputs (the profile's bytes and the files it names, plugin names and versions, sqmkit's
-version), a build of those inputs (not a draft, the revision log frozen with it) and the archive
-(:mod:`sqmkit.archive`), then the record in the store: who issued it and when. The time of issue
-is kept in the store and the manifest only, never in the outputs, so a rebuild gives the same
-bytes. ``rebuild`` builds an archived version again from its frozen inputs and checks every
+inputs (the profile's bytes and the files it names, the group profile of a unit of a group,
+plugin names and versions, sqmkit's version), a build of those inputs (not a draft, the
+revision log frozen with it) and the archive (:mod:`sqmkit.archive`), then the record in the
+store: who issued it and when. The time of issue is kept in the store and the manifest only,
+never in the outputs, so a rebuild gives the same bytes. ``rebuild`` builds an archived version again from its frozen inputs and checks every
 file against the manifest.
 """
 
@@ -76,10 +76,17 @@ def _check_new(profile: Profile, date: dt.date, rows: list[Record], final: Path)
 
 
 def _freeze_inputs(profile: Profile, source: Path, inputs: Path) -> Path:
-    """Copy the profile's bytes and the files it names (logo, template folder) into ``inputs``."""
+    """Copy the profile's bytes and the files it names (logo, template folder) into ``inputs``,
+    and the group profile of a unit of a group (``group.yaml``, which a rebuild reads in place of
+    the workspace's group: :func:`sqmkit.groups.group_of`)."""
+    from .groups import FROZEN_GROUP, group_of
+
     inputs.mkdir()
     target = inputs / PROFILE_FILE
     target.write_bytes(source.read_bytes())
+    group = group_of(profile)
+    if group is not None and group.source is not None:
+        (inputs / FROZEN_GROUP).write_bytes(group.source.read_bytes())
     base = source.parent
     if profile.branding.logo:
         (inputs / profile.branding.logo).parent.mkdir(parents=True, exist_ok=True)

@@ -7,19 +7,31 @@ Texts cite one with ``{{ cite('postal-law') }}`` → 《中华人民共和国邮
 number too: 《快递服务 第1部分：基本术语》（GB/T 27917.1-2011）. The core writes the 总则's 编制依据
 article from the same data (:mod:`sqmkit.finish`): the references in force for the client, grouped
 by kind in the order of :data:`KINDS`, numbered, the core's own (GB/T 19001) among the standards.
+
+A profile that borrows a module of another industry (:mod:`sqmkit.composition`) rests on some of
+that industry's references too; :func:`merge_references` adds them to the host's list:
+
+* a lender's reference tied to a borrowed module is in force (the canteen brings the food-safety law);
+* a lender's reference of no module is *lent*: it joins the 编制依据 only when the regulation
+  prints its citation, which in practice means the borrowed content cites it (a clinic borrowing
+  the canteen does not rest on the hotel-security measures the hotel industry declares);
+* a lender's reference of another module stays out (the borrowed texts cannot cite it either);
+* a reference two industries declare with the same title is one entry (the host's); the same id
+  with different titles is a :class:`~sqmkit.errors.PluginError` naming both industries' plugins.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 
 from .localized import DEFAULT_LANGUAGE, SegmentId, Strict, Text
+from .errors import PluginError
 from .messages import _
 
 __all__ = ["RefKind", "KINDS", "KIND_NAMES", "NormRef", "CORE_REFERENCES", "citation", "in_force", "grouped",
-           "Citer", "CiteError"]
+           "Citer", "CiteError", "merge_references"]
 
 RefKind = Literal["law", "regulation", "rule", "standard", "local", "normative"]
 #: the kinds in the order the 编制依据 article lists them
@@ -44,6 +56,13 @@ class NormRef(Strict):
     issuer: Text | None = None
     module: str | None = None  # only for clients with this module on
     note: Text | None = None
+
+    #: the industry that lent this reference of no module to a borrower (see :func:`merge_references`)
+    _lent_by: str | None = PrivateAttr(default=None)
+
+    @property
+    def lent_by(self) -> str | None:
+        return self._lent_by
 
     @field_validator("title")
     @classmethod
@@ -73,18 +92,23 @@ def citation(ref: NormRef, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"《{title}》（{ref.number}）" if ref.number else f"《{title}》"
 
 
-def in_force(refs: Iterable[NormRef], modules: Iterable[str]) -> list[NormRef]:
-    """The references of a client: those of no module and those of a module it switched on."""
+def in_force(refs: Iterable[NormRef], modules: Iterable[str], printed: str | None = None,
+             lang: str = DEFAULT_LANGUAGE) -> list[NormRef]:
+    """The references of a client: those of no module and those of a module it switched on; a
+    lent reference only when ``printed`` (the regulation's text) holds its citation in ``lang``."""
     on = set(modules)
-    return [r for r in refs if r.module is None or r.module in on]
+    return [r for r in refs if (r.module is None or r.module in on)
+            and (r.lent_by is None or printed is None or citation(r, lang) in printed)]
 
 
-def grouped(refs: Iterable[NormRef], modules: Iterable[str]) -> list[tuple[RefKind, list[NormRef]]]:
+def grouped(refs: Iterable[NormRef], modules: Iterable[str],
+            printed: str | None = None, lang: str = DEFAULT_LANGUAGE) -> list[tuple[RefKind, list[NormRef]]]:
     """The client's references (the core's joined, a title declared twice kept once) by kind, in the
-    order of :data:`KINDS`; within a kind in declared order."""
+    order of :data:`KINDS`; within a kind in declared order. A lent reference is kept only when
+    ``printed`` holds its citation in ``lang``."""
     seen: set[str] = set()
     kept: list[NormRef] = []
-    for r in [*in_force(refs, modules), *CORE_REFERENCES]:
+    for r in [*in_force(refs, modules, printed, lang), *CORE_REFERENCES]:
         if r.title.get(DEFAULT_LANGUAGE) not in seen:
             seen.add(r.title.get(DEFAULT_LANGUAGE))
             kept.append(r)
@@ -113,3 +137,42 @@ class Citer:
             raise CiteError(_("cite() names reference {id!r} of module {module!r}, which this client has not "
                               "switched on").format(id=ident, module=ref.module))
         return citation(ref, self.lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# the references of several industries
+# ---------------------------------------------------------------------------------------------
+
+
+def _lent(ref: NormRef, industry: str, general: bool) -> NormRef:
+    """A lender's reference as the borrower holds it: no module (the borrowed one is on); a
+    reference general to the lender marked lent."""
+    copy = ref.model_copy(update={"module": None})
+    copy._lent_by = industry if general else None
+    return copy
+
+
+def merge_references(host: str, refs: Sequence[NormRef],
+                     lenders: Sequence[tuple[str, Sequence[NormRef], frozenset[str]]]) -> list[NormRef]:
+    """``refs`` (the host industry's) with those of each lender (industry id, its references, the
+    modules borrowed) a borrower rests on, as the module docstring says; ``PluginError`` for one id
+    declared with two titles."""
+    out = list(refs)
+    owner = {r.id: host for r in refs}
+    for industry, theirs, modules in lenders:
+        for ref in theirs:
+            if ref.module is not None and ref.module not in modules:
+                continue
+            title = ref.title.get(DEFAULT_LANGUAGE)
+            same = next((r for r in out if r.id == ref.id), None)
+            if same is not None and same.title.get(DEFAULT_LANGUAGE) != title:
+                raise PluginError(industry, _(
+                    "reference {id!r} is declared by the plugins of industries {first!r} and {second!r} with "
+                    "different titles ({first}: {first_title!r}; {second}: {second_title!r}); one id must name "
+                    "one document").format(id=ref.id, first=owner[ref.id], second=industry,
+                                           first_title=same.title.get(DEFAULT_LANGUAGE), second_title=title),
+                    ids=(ref.id,))
+            if same is None and all(r.title.get(DEFAULT_LANGUAGE) != title for r in out):
+                out.append(_lent(ref, industry, ref.module is None))
+                owner[ref.id] = industry
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sqmkit import DataPack, ProfileError, get_plugin_manager
+from sqmkit import DataPack, PluginError, ProfileError, get_plugin_manager
 from sqmkit.build import build, load
 from sqmkit.readback import assert_handbook_pdf, pdf_text
 
@@ -203,3 +203,70 @@ def test_the_linter_names_a_borrowable_module_that_leaves_itself(tmp_path):
     assert kiosk and kiosk[0].severity == "error"
     assert any(f.code == "borrow-requires" and "kit_bakery.nothing.here" in f.problem for f in borrow)
     assert not [f for f in borrow if "'secret'" in f.problem]  # borrowable: false is never checked
+
+
+# ---------------------------------------------------------------------------------------------
+# normative references of a borrowed module (编制依据)
+# ---------------------------------------------------------------------------------------------
+
+
+def _basis(reg) -> list[str]:
+    general = reg.chapters[0]
+    basis = next(a for a in general.articles if a.id == "core.general.basis")
+    return [ref.text for kind in basis.items for ref in kind.items]
+
+
+def test_the_borrowed_modules_references_join_the_basis(built):
+    basis = _basis(built.regulation)
+    # tied to the catering module: in force for the clinic that borrows it
+    assert "《中华人民共和国食品安全法》" in basis and "《中华人民共和国食品安全法实施条例》" in basis
+    assert "《食品安全国家标准 餐饮服务通用卫生规范》（GB 31654-2021）" in basis
+    # the hotel industry's own general references, which the canteen content does not cite, stay out
+    assert "《旅馆业治安管理办法》" not in basis and not any("旅游饭店星级" in b for b in basis)
+    # a title both industries declare is one entry
+    assert basis.count("《中华人民共和国个人信息保护法》") == 1
+    # every reference the borrowed texts cite is listed
+    borrowed = [a for c in built.regulation.chapters for a in c.articles if a.plugin == "hospitality"]
+    cited = set(re.findall(r"《[^《》]+》", " ".join(str([a.text, a.after]) for a in borrowed)))
+    assert cited and cited <= {b.partition("（")[0] for b in basis} | {"《" + f.title + "》" for f in built.regulation.forms}
+
+
+def _lender_with_references(tmp_path: Path, refs: str, cite: str = "bread-law") -> DataPack:
+    pack = _lender(tmp_path)
+    industry = pack.root / "industry.yaml"
+    industry.write_text(industry.read_text(encoding="utf-8") + "references:\n" + refs, encoding="utf-8")
+    stall = pack.root / "rules" / "10-stall.yaml"
+    stall.write_text(stall.read_text(encoding="utf-8").replace(
+        "摊点保持整洁，", "摊点保持整洁，遵守{{ cite('%s') }}，" % cite), encoding="utf-8")
+    return DataPack(pack.root)
+
+
+BAKERY_REFS = """\
+  - {id: bread-law, kind: law, title: 面包管理法}
+  - {id: shop-rule, kind: rule, title: 门店管理办法}
+  - {id: stall-code, kind: standard, title: 摊点卫生规范, number: GB 1-2020, module: stall}
+  - {id: shop-code, kind: standard, title: 门店卫生规范, number: GB 2-2020, module: shop}
+  - {id: doctors, kind: law, title: 中华人民共和国医师法}
+"""
+
+
+def test_a_lenders_reference_joins_when_tied_to_the_module_or_cited(tmp_path):
+    mgr = get_plugin_manager([("bakery", _lender_with_references(tmp_path, BAKERY_REFS))])
+    _m, _p, _d, reg = load(_profile(tmp_path, ["inpatient", "bakery.stall"]), mgr)
+    basis = _basis(reg)
+    assert "《面包管理法》" in basis  # general to the bakery, cited by the borrowed stall article
+    assert "《摊点卫生规范》（GB 1-2020）" in basis  # tied to the borrowed module
+    assert "《门店管理办法》" not in basis  # general, cited by nothing the clinic prints
+    assert "《门店卫生规范》（GB 2-2020）" not in basis  # tied to a module not borrowed
+    assert basis.count("《中华人民共和国医师法》") == 1  # declared by both industries under two ids: one entry
+    assert "遵守《面包管理法》" in (reg.index.clauses["bakery.standards.stall.tidy"].text or "")
+
+
+def test_one_reference_id_with_two_titles_names_both_plugins(tmp_path):
+    refs = BAKERY_REFS + "  - {id: physicians-law, kind: law, title: 面包师法}\n"
+    mgr = get_plugin_manager([("bakery", _lender_with_references(tmp_path, refs))])
+    with pytest.raises(PluginError) as err:
+        load(_profile(tmp_path, ["inpatient", "bakery.stall"]), mgr)
+    message = str(err.value)
+    assert "physicians-law" in message and "'clinic'" in message and "'bakery'" in message
+    assert "面包师法" in message and "中华人民共和国医师法" in message

@@ -148,6 +148,55 @@ def test_group_report_shows_every_unit(group_build, cli_run):
     assert (ws.out_dir / "demo-group-reports" / "2026Q1" / "report.pdf").is_file()
 
 
+def _portal_index(portal: Path) -> list[list[str]]:
+    from sqmkit.search import read_index_script
+
+    return read_index_script((portal / "assets" / "search-index.js").read_text(encoding="utf-8"))["docs"]
+
+
+def test_portal_search_holds_the_group_chapter_once(group_build):
+    ws, result = group_build
+    docs = _portal_index(result.portal)
+    audit = [d for d in docs if "交叉检查" in d[2]]  # a group rule, printed in every unit's group chapter
+    assert [d[0] for d in audit] == ["index.html#rule-mutual-audit"]
+    assert sum("顾客至上、规范服务" in d[4] for d in docs if d[0] == "index.html#group-policy") == 1
+    assert not [d[0] for d in docs if "#group." in d[0] and not d[0].endswith("#group.applies")]
+    # each unit's own article saying the group's rules apply stays: it names the unit
+    assert len([d for d in docs if d[0].endswith("#group.applies")]) == len(result.units)
+    page = (result.portal / "index.html").read_text(encoding="utf-8")
+    assert 'id="group-policy"' in page and 'id="rule-mutual-audit"' in page and 'id="group-organization"' in page
+
+
+def test_the_portal_follows_the_group_language(group_build, tmp_path):
+    from sqmkit.render.portal import write_portal
+
+    ws, result = group_build
+    group = load_group(ws.root / "groups" / "demo-group.yaml")
+    english = group.model_copy(update={"id": "demo-group-en", "language": "en", "title": None})
+    page = (write_portal(english, result.units, ws.out_dir) / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "某某集团: service quality regulations" in page
+    assert "Group quality policy" in page and "Search every unit" in page and "Draft (not issued)" in page
+    for zh in (">各单位服务质量管理制度<", ">集团质量方针<", '"搜索', ">草稿（未发布）<", ">网页版<", "模块："):
+        assert zh not in page, zh
+    assert "集团质量方针" in (ws.out_dir / "demo-group" / "index.html").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((ws.root / "groups" / "demo-group.yaml").read_text(encoding="utf-8") + "language: fr\n",
+                   encoding="utf-8")
+    with pytest.raises(ProfileError, match="fr"):
+        load_group(bad)
+
+
+def test_build_with_a_group_id_builds_the_group(group_build, cli_run):
+    ws, result = group_build
+    stamp = (result.portal / "manifest.json").stat().st_mtime_ns
+    run = cli_run("build", "demo-group", "-f", "html", "--workspace", ws.root, "-q")
+    assert run.exit_code == 0, run.output
+    assert "demo-hotel" in run.output and str(result.portal / "index.html") in run.output
+    assert (result.portal / "manifest.json").stat().st_mtime_ns != stamp  # the portal was written again
+    unknown = cli_run("build", "demo-grop", "--workspace", ws.root)
+    assert unknown.exit_code != 0 and "Traceback" not in unknown.output
+
+
 def test_changing_the_group_policy_changes_every_unit_on_the_next_build(group_build):
     """Last in the module: it changes the module's workspace."""
     ws, first = group_build
@@ -161,3 +210,29 @@ def test_changing_the_group_policy_changes_every_unit_on_the_next_build(group_bu
         assert "质量立集团、服务赢口碑" in pages and "顾客至上" not in pages, unit.id
         assert json.loads((ws.out_dir / unit.id / "manifest.json").read_text())["inputs"] != before[unit.id]
     assert "质量立集团、服务赢口碑" in (second.portal / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_issued_unit_keeps_the_group_it_was_issued_with(tmp_path):
+    """Issue a unit of a group, change the group's policy: the issued version rebuilds with the old one."""
+    from sqmkit import DataPack
+    from sqmkit.issuing import Place, issue, rebuild
+    from tests.content_support import profile_data, write_pack
+
+    mgr = get_plugin_manager([("mini", DataPack(write_pack(tmp_path / "pack")))])
+    ws = Workspace.init(tmp_path / "ws")
+    (ws.clients_dir / "mini-client.yaml").write_text(yaml.safe_dump(profile_data(), allow_unicode=True),
+                                                     encoding="utf-8")
+    (ws.root / "groups").mkdir()
+    group = ws.root / "groups" / "mini-group.yaml"
+    group.write_text("id: mini-group\nname: 某某迷你集团\nshort_name: 迷你集团\nunits: [mini-client]\n"
+                     "policy: 旧的集团质量方针\n", encoding="utf-8")
+    place = Place(ws.store_path, ws.archive_dir)
+    done = issue(place, ws.profile_path("mini-client"), "首次发布", "顾问甲", mgr=mgr)
+    assert (done.folder / "inputs" / "group.yaml").read_bytes() == group.read_bytes()
+    pages = "".join(p.read_text(encoding="utf-8") for p in (done.folder / "outputs").glob("chapter-*.html"))
+    assert "集团管理规定" in pages and "旧的集团质量方针" in pages  # the issued build has the group chapter
+    group.write_text(group.read_text(encoding="utf-8").replace("旧的", "新的"), encoding="utf-8")
+    _m, _p, _d, working = load(ws.profile_path("mini-client"), mgr)
+    assert "新的集团质量方针" in next(a.text for a in working.chapters[0].articles if a.id == "group.applies")
+    again = rebuild(place, "mini-client", "A/0", mgr)
+    assert again.ok(), [c for c in again.outputs if c.status != "match"]  # the same bytes: the old policy

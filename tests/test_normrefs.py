@@ -146,3 +146,18 @@ def test_the_interpretation_clause_names_the_clients_quality_department(sqmkit_m
 def interpretation(reg):
     (clause,) = [a for a in reg.chapters[-1].articles if a.id == "core.supplementary.interpretation"]
     return clause.text
+
+
+def test_a_posts_parenthetical_is_printed_once_table_cells_included():
+    """First mention in print order: a table before the article's closing text takes it."""
+    from sqmkit.finish import first_mentions
+    from sqmkit.model import ArticleNode, ChapterNode, OrgNames, TableNode
+
+    post = "质控员（由运营部经理兼任）"
+    table = TableNode(None, ["级别", "负责人"], [["一般", post], ["较大", f"{post}、总经理"]])
+    first = ArticleNode("x.a.one", "分级", "事件分为两级：", [], table, f"{post}每月汇总。", "x")
+    second = ArticleNode("x.a.two", None, f"{post}负责复核。", [], None, None, "x")
+    chapter = ChapterNode("x.a", "controls", "事件", None, [first, second], ["x"])
+    first_mentions([chapter], OrgNames({}, {"quality_officer": post}))
+    assert table.rows == [["一般", post], ["较大", "质控员、总经理"]]
+    assert first.after == "质控员每月汇总。" and second.text == "质控员负责复核。"

@@ -3,7 +3,10 @@
 ``<out>/<group-id>/index.html`` lists every unit's handbook (company, industry, version, draft or
 issued, links to its site, PDF, forms and checklists), shows the group-wide chapters once (the
 policy, the group's rules, its organization) and searches every unit's articles at once: one
-index made of the units' own site indexes, each result naming its unit. Every link is relative
+index made of the portal's own sections and the units' own site indexes less the group's chapter
+each unit repeats (so a group rule is found once, on the portal), each result naming its unit.
+The portal's wording follows the group profile's ``language`` (zh-CN or en), as a unit's site
+follows its profile's. Every link is relative
 (``../<unit-id>/index.html``), so the portal works from ``file://`` beside the units' folders.
 The folder is written like a unit's build: staged, with a manifest, swapped in atomically.
 """
@@ -18,22 +21,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from ..groups import GroupProfile
+from ..groups import GROUP_CHAPTER, GroupProfile
 from ..outdir import MANIFEST, check_target, make_staging, swap_in
 from ..search import Entry, build_index, index_script, read_index_script, unit_entries
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
-#: the portal's wording
-PORTAL_WORDS = {
-    "units": "各单位服务质量管理制度", "group_chapters": "集团管理规定", "policy": "集团质量方针", "rules": "集团总则",
-    "organization": "集团质量管理组织", "body": "机构", "duties": "职责", "company": "单位", "industry": "行业",
-    "version": "版本", "status": "状态", "draft": "草稿（未发布）", "issued": "已发布", "site": "网页版",
-    "pdf": "PDF", "files": "文件", "forms": "表单", "checklists": "检查表", "not_built": "尚未生成", "search": "搜索",
-    "search_placeholder": "搜索全部单位的条款（按 / 键）", "search_results": "搜索结果",
-    "no_results": "没有找到匹配的条款", "skip": "跳到正文", "modules": "模块",
+#: the portal's own wording, in the group profile's language (the units' words are their handbooks')
+PORTAL_WORDS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "units": "各单位服务质量管理制度", "group_chapters": "集团管理规定", "policy": "集团质量方针",
+        "rules": "集团总则", "organization": "集团质量管理组织", "body": "机构", "duties": "职责", "company": "单位",
+        "industry": "行业", "version": "版本", "status": "状态", "draft": "草稿（未发布）", "issued": "已发布",
+        "site": "网页版", "pdf": "PDF", "files": "文件", "forms": "表单", "checklists": "检查表", "forms_pdf": "表单 PDF",
+        "not_built": "尚未生成", "search": "搜索", "search_placeholder": "搜索全部单位的条款（按 / 键）",
+        "search_results": "搜索结果", "no_results": "没有找到匹配的条款", "skip": "跳到正文", "modules": "模块",
+        "colon": "：", "list_sep": "、",
+    },
+    "en": {
+        "units": "The units' service quality regulations", "group_chapters": "Group provisions",
+        "policy": "Group quality policy", "rules": "Group general rules", "organization": "Group quality organization",
+        "body": "Body", "duties": "Duties", "company": "Unit", "industry": "Industry", "version": "Version",
+        "status": "Status", "draft": "Draft (not issued)", "issued": "Issued", "site": "Web version", "pdf": "PDF",
+        "files": "Files", "forms": "Forms", "checklists": "Checklists", "forms_pdf": "Forms PDF",
+        "not_built": "Not built yet", "search": "Search", "search_placeholder": "Search every unit's articles (press /)",
+        "search_results": "Search results", "no_results": "No matching article", "skip": "Skip to content",
+        "modules": "Modules", "colon": ": ", "list_sep": ", ",
+    },
 }
+
+
+def portal_words(lang: str) -> dict[str, str]:
+    return PORTAL_WORDS.get(lang, PORTAL_WORDS["zh-CN"])
 
 
 @dataclass(frozen=True)
@@ -55,7 +75,25 @@ class Unit:
         return any(rel == "index.html" for _k, rel in self.links)
 
 
-def _entries(group: GroupProfile, units: list[Unit], root: Path) -> Iterator[Entry]:
+def _group_entry(href: str) -> bool:
+    """Whether a unit site's index entry is an article of the group's chapter (the portal shows
+    and indexes those once); the unit's own 总则 article saying that they apply is the unit's."""
+    fragment = href.partition("#")[2]
+    return fragment.startswith(GROUP_CHAPTER + ".") and fragment != f"{GROUP_CHAPTER}.applies"
+
+
+def group_entries(group: GroupProfile, w: dict[str, str]) -> Iterator[Entry]:
+    """The portal's own sections, once: the policy, each of the group's rules, its organization."""
+    yield Entry("index.html#group-policy", w["policy"], w["policy"], w["group_chapters"], group.policy)
+    for rule in group.rules:
+        yield Entry(f"index.html#rule-{rule.id}", w["rules"], rule.title, w["group_chapters"], rule.text)
+    if group.organization:
+        text = " ".join(f"{b.name} {b.duties}" for b in group.organization)
+        yield Entry("index.html#group-organization", w["organization"], w["organization"], w["group_chapters"], text)
+
+
+def _entries(group: GroupProfile, units: list[Unit], root: Path, w: dict[str, str]) -> Iterator[Entry]:
+    yield from group_entries(group, w)
     for unit in units:
         script = root / unit.id / "assets" / "search-index.js"
         if not unit.built or not script.is_file():
@@ -64,7 +102,7 @@ def _entries(group: GroupProfile, units: list[Unit], root: Path) -> Iterator[Ent
             index = read_index_script(script.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a unit site without a readable index is listed, not searched
-        yield from unit_entries(index, f"../{unit.id}/", unit.company)
+        yield from (e for e in unit_entries(index, f"../{unit.id}/", unit.company) if not _group_entry(e.href))
 
 
 def write_portal(group: GroupProfile, units: list[Unit], root: Path) -> Path:
@@ -80,11 +118,12 @@ def write_portal(group: GroupProfile, units: list[Unit], root: Path) -> Path:
     staging = make_staging(root, group.id)
     try:
         (staging / "assets").mkdir()
-        page = env.get_template("portal/index.html").render(group=group, units=units, w=PORTAL_WORDS)
+        words = portal_words(group.language)
+        page = env.get_template("portal/index.html").render(group=group, units=units, w=words)
         (staging / "index.html").write_text(page, encoding="utf-8")
         for name, template in (("portal.css", "portal/portal.css"), ("search.js", "site/search.js")):
             (staging / "assets" / name).write_text(_raw(env, template), encoding="utf-8")
-        index = index_script(build_index(_entries(group, units, root)))
+        index = index_script(build_index(_entries(group, units, root, words)))
         (staging / "assets" / "search-index.js").write_text(index, encoding="utf-8")
         _manifest(staging, group)
         os.chmod(staging, 0o755)

@@ -130,8 +130,6 @@ def test_no_chained_and_between_units(reg):
     assert not pattern.search(full_text(reg))
 
 
-@pytest.mark.xfail(reason="the core prints a post's parenthetical once in texts and items, but not yet in "
-                          "table cells (the incident grading table repeats it)", strict=False)
 def test_post_parenthetical_printed_once():
     reg = _assemble(roles={"supervisor": "领班（兼任主管）"})
     text = full_text(reg)
