@@ -17,6 +17,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None and not __import__("os").enviro
 def _open(page, demo_build, checklist):
     url = (demo_build.out_dir / "checklists" / f"{checklist.id}.html").as_uri()
     page.goto(url)
+    page.wait_for_selector("html[data-ready=yes]")
     return url
 
 
@@ -33,12 +34,12 @@ def test_ticking_updates_score_and_grade(page, demo_build):
     cl = _veto_checklist(reg)
     url = _open(page, demo_build, cl)
     items = list(cl.items())
-    assert _state(page)[0] == "0.0"
+    assert _state(page)[:2] == ("—", "—")  # no grade before an answer
     for item in items:
         if item.mode == "score":
-            page.fill(f'tr[data-id="{item.id}"] input[type=number]', str(item.max))
+            page.fill(f'.item[data-id="{item.id}"] input[type=number]', str(item.max))
         else:
-            page.check(f'tr[data-id="{item.id}"] input[value=pass]')
+            page.check(f'.item[data-id="{item.id}"] input[value=pass]')
     total, grade, veto = _state(page)
     assert total == "100.0" and grade == cl.bands[0].grade and not veto
     # fail the heaviest non-veto items until the grade drops below the top band
@@ -46,10 +47,10 @@ def test_ticking_updates_score_and_grade(page, demo_build):
     spec = checklist_data(reg, cl)
     for item in sorted((i for i in items if not i.veto), key=lambda i: -i.weight * i.max):
         if item.mode == "score":
-            page.fill(f'tr[data-id="{item.id}"] input[type=number]', "0")
+            page.fill(f'.item[data-id="{item.id}"] input[type=number]', "0")
             answers[item.id] = 0
         else:
-            page.check(f'tr[data-id="{item.id}"] input[value=fail]')
+            page.check(f'.item[data-id="{item.id}"] input[value=fail]')
             answers[item.id] = "fail"
         expected = score(spec, answers)
         total, grade, _ = _state(page)
@@ -67,19 +68,19 @@ def test_failed_veto_forces_the_failing_grade(page, demo_build):
     items = list(cl.items())
     for item in items:
         if item.mode == "score":
-            page.fill(f'tr[data-id="{item.id}"] input[type=number]', str(item.max))
+            page.fill(f'.item[data-id="{item.id}"] input[type=number]', str(item.max))
         else:
-            page.check(f'tr[data-id="{item.id}"] input[value=pass]')
+            page.check(f'.item[data-id="{item.id}"] input[value=pass]')
     veto_item = next(i for i in items if i.veto)
     if veto_item.mode == "score":
-        page.fill(f'tr[data-id="{veto_item.id}"] input[type=number]', "0")
+        page.fill(f'.item[data-id="{veto_item.id}"] input[type=number]', "0")
     else:
-        page.check(f'tr[data-id="{veto_item.id}"] input[value=fail]')
+        page.check(f'.item[data-id="{veto_item.id}"] input[value=fail]')
     total, grade, veto_shown = _state(page)
     assert float(total) > cl.bands[1].min  # the total alone would earn a good grade …
     assert grade == cl.fail_grade and veto_shown  # … but the veto forces the failing one
-    page.check(f'tr[data-id="{veto_item.id}"] input[value=pass]') if veto_item.mode == "check" else \
-        page.fill(f'tr[data-id="{veto_item.id}"] input[type=number]', str(veto_item.max))
+    page.check(f'.item[data-id="{veto_item.id}"] input[value=pass]') if veto_item.mode == "check" else \
+        page.fill(f'.item[data-id="{veto_item.id}"] input[type=number]', str(veto_item.max))
     assert _state(page)[1] == cl.bands[0].grade
 
 
@@ -87,12 +88,12 @@ def test_not_applicable_items_leave_the_total(page, demo_build):
     cl = demo_build.regulation.checklists[0]
     _open(page, demo_build, cl)
     items = [i for i in cl.items() if i.mode == "check"]
-    page.check(f'tr[data-id="{items[0].id}"] input[value=pass]')
+    page.check(f'.item[data-id="{items[0].id}"] input[value=pass]')
     for item in items[1:]:
-        page.check(f'tr[data-id="{item.id}"] input[value=na]')
+        page.check(f'.item[data-id="{item.id}"] input[value=na]')
     for item in cl.items():
         if item.mode == "score":
-            page.check(f'tr[data-id="{item.id}"] input[value=na]')
+            page.check(f'.item[data-id="{item.id}"] input[value=na]')
     assert _state(page)[0] == "100.0"
 
 
@@ -102,12 +103,14 @@ def test_answers_survive_a_reload_and_export_downloads_json(page, demo_build):
     cl = demo_build.regulation.checklists[0]
     _open(page, demo_build, cl)
     first = next(i for i in cl.items() if i.mode == "check")
-    page.check(f'tr[data-id="{first.id}"] input[value=fail]')
+    page.check(f'.item[data-id="{first.id}"] input[value=fail]')
     page.fill("#f-inspectee", "网点甲")
+    page.wait_for_selector("html[data-saved=yes]")
     page.reload()
-    assert page.is_checked(f'tr[data-id="{first.id}"] input[value=fail]')
+    page.wait_for_selector("html[data-ready=yes]")
+    assert page.is_checked(f'.item[data-id="{first.id}"] input[value=fail]')
     with page.expect_download() as dl:
         page.click("#export")
     data = json.loads(open(dl.value.path(), encoding="utf-8").read())
-    assert data["answers"][first.id] == "fail" and data["fields"]["inspectee"] == "网点甲"
+    assert data["answers"][first.id] == {"answer": "fail", "remark": ""} and data["fields"]["inspectee"] == "网点甲"
     assert data["checklist"] == cl.id
