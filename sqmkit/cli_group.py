@@ -138,21 +138,34 @@ def build_named_group(target: str, ws: "Workspace | None", out: str | None, form
 
 @group.command("report")
 @click.argument("group_id", metavar="ID")
-@click.option("--period", required=True, help="2026Q1 (a quarter), 2026-03 (a month) or 2026 (a year)")
+@click.option("--period", default=None, help="2026Q1 (a quarter), 2026-03 (a month) or 2026 (a year)")
+@click.option("--from", "start", default=None, help="first day, YYYY-MM-DD")
+@click.option("--to", "end", default=None, help="last day, YYYY-MM-DD")
 @click.option("-o", "--out", "out", type=click.Path(file_okay=False), default=None,
               help="output folder (default: the workspace's out/ID-reports/PERIOD/)")
+@click.option("--today", default=None, help="the day overdue actions are judged on (default: today)")
 @workspace_option
-def group_report(group_id: str, period: str, out: str | None, workspace: str | None) -> None:
-    """Every unit's grades, open actions and KPI attainment side by side (report.html, report.pdf)."""
-    from .periods import parse_period
+def group_report(group_id: str, period: str | None, start: str | None, end: str | None, out: str | None,
+                 today: str | None, workspace: str | None) -> None:
+    """Every unit's grades, open actions and KPI attainment side by side, then each unit's
+    figures (report.html, report.pdf), worded in the group's language."""
+    from .periods import choose_period, parse_day
+    from .render.improvement_report import words
     from .reporting import render_group_report
 
     ws, grp = _load(workspace, group_id)
-    chosen = parse_period(period)
+    chosen = choose_period(period, start, end, required=True)
+    assert chosen is not None
+    day = parse_day(today, "--today") if today else None
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in chosen.label)
     target = Path(out) if out else ws.out_dir / f"{grp.id}-reports" / safe
-    page, pdf, data = render_group_report(ws, list(grp.units), chosen, target, grp.portal_title())
+    title = grp.short_name + (" " if grp.language == "en" else "") + words(grp.language)["group_title"]
+    page, pdf, data = render_group_report(ws, list(grp.units), chosen, target, title, day, language=grp.language,
+                                          company=grp.name)
     click.echo(_("group report of {count} units: {page} and {pdf}").format(count=len(data), page=page, pdf=pdf))
+    for d in data:
+        click.echo(_("  {client}: {n} inspection(s), {open} open action(s), {overdue} overdue").format(
+            client=d.client, n=d.inspections, open=len(d.open_actions), overdue=d.overdue))
 
 
 COMMANDS = (group,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .errors import BuildError
 from .groups import GroupProfile
@@ -18,7 +18,8 @@ from .messages import _
 from .model import Regulation
 from .outdir import prepare_root
 from .plugins import Manager
-from .render.portal import Unit, write_portal
+from .render.portal import Unit, module_names, write_portal
+from .schema import Industry
 from .workspace import Workspace
 
 __all__ = ["GroupBuild", "build_group", "unit_of"]
@@ -33,14 +34,19 @@ class GroupBuild:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def unit_of(reg: Regulation, out_root: Path) -> Unit:
+def unit_of(reg: Regulation, out_root: Path, industries: Mapping[str, Industry] | None = None,
+            lang: str | None = None) -> Unit:
+    """The portal's row of a unit built into ``out_root``: its industry and modules named in
+    ``lang`` (the portal's; default: the unit's), borrowed modules by their ``industries``."""
+    lang = lang or reg.language
     folder = out_root / reg.profile.id
     wanted = [("site", "index.html"), ("pdf", "handbook.pdf"), ("forms", "forms.pdf")]
     wanted += [("forms", "index.html#forms")] if reg.forms else []
     wanted += [("checklists", "index.html#checklists")] if reg.checklists else []
     links = tuple((kind, rel) for kind, rel in wanted if (folder / rel.partition("#")[0]).is_file())
-    return Unit(reg.profile.id, reg.company.name, reg.title, reg.industry.name.get(reg.language),
-                tuple(reg.profile.modules), reg.document.version, reg.draft, links)
+    modules = module_names(list(reg.profile.modules), reg.industry, industries or {}, lang)
+    return Unit(reg.profile.id, reg.company.name, reg.title, reg.industry.name.get(lang), tuple(modules),
+                reg.document.version, reg.draft, links)
 
 
 def _check_units(ws: Workspace, group: GroupProfile) -> None:
@@ -77,7 +83,8 @@ def build_group(ws: Workspace, group: GroupProfile, mgr: Manager, out_root: Path
             regs.append(build(path, root, formats, mgr=mgr, store_path=ws.store_path, progress=progress).regulation)
         timings[unit] = time.perf_counter() - t
     t = time.perf_counter()
-    units = [unit_of(reg, root) for reg in regs]
+    industries = {ident: ind for ident, (_plugin, ind) in mgr.industries().items()}
+    units = [unit_of(reg, root, industries, group.language) for reg in regs]
     portal = write_portal(group, units, root)
     timings["portal"] = time.perf_counter() - t
     return GroupBuild(portal, units, timings)

@@ -59,10 +59,13 @@ def render_report(ws: Workspace, client_id: str, period: Period, out_dir: Path |
 
 
 def render_group_report(ws: Workspace, client_ids: list[str], period: Period | str, out_dir: Path, title: str,
-                        today: dt.date | None = None, regulation: Callable[[str], Regulation] | None = None
+                        today: dt.date | None = None, regulation: Callable[[str], Regulation] | None = None,
+                        language: str | None = None, company: str | None = None
                         ) -> tuple[Path, Path, list[ReportData]]:
-    """A group's report: each client's sections, then a side-by-side table (grades, open
-    actions, KPI attainment per unit)."""
+    """A group's report: a side-by-side table (inspections, average, grades, open and overdue
+    actions, KPIs met per unit), then each client's sections. Its wording is in ``language``
+    (the group's; default: the first client's), the clients' own content in theirs;
+    ``company`` (the group's name) heads the pages."""
     from .render.improvement_report import report_html, site_base, write_report
 
     if not client_ids:
@@ -71,7 +74,7 @@ def render_group_report(ws: Workspace, client_ids: list[str], period: Period | s
         period = parse_period(period)
     data, lang = collect(ws, client_ids, period, today or dt.date.today(), regulation)
     bases = {c: site_base(out_dir, ws.out_dir / c) for c in client_ids}
-    html = report_html(data, lang, title, bases, group=True)
+    html = report_html(data, language or lang, title, bases, group=True, company=company)
     page, pdf = write_report(html, out_dir)
     return page, pdf, data
 

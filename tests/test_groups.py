@@ -236,3 +236,13 @@ def test_an_issued_unit_keeps_the_group_it_was_issued_with(tmp_path):
     assert "新的集团质量方针" in next(a.text for a in working.chapters[0].articles if a.id == "group.applies")
     again = rebuild(place, "mini-client", "A/0", mgr)
     assert again.ok(), [c for c in again.outputs if c.status != "match"]  # the same bytes: the old policy
+
+
+def test_portal_names_the_units_modules_as_their_industries_do(group_build):
+    _ws, result = group_build
+    page = (result.portal / "index.html").read_text(encoding="utf-8")
+    clinic = page[page.index('id="unit-demo-canteen-clinic"'):]
+    clinic = clinic[:clinic.index("</tr>")]
+    assert "医疗服务" in clinic and "住院服务、餐饮与食堂服务（借用：酒店与住宿服务）" in clinic
+    assert "代收货款" in page  # the courier's cod module
+    assert "hospitality.catering" not in page and "inpatient" not in page

@@ -36,7 +36,7 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
         "done": "完成次数", "every": {"week": "每周{n}次", "month": "每月{n}次", "quarter": "每季度{n}次",
                                       "year": "每年{n}次"},
         "side_by_side": "各单位对比", "unit": "单位", "inspections": "检查次数", "open": "未完成整改",
-        "kpis_met": "指标达成",
+        "kpis_met": "指标达成（达成/实测）", "list_sep": "、",
     },
     "en": {
         "title": "Service quality improvement report", "group_title": "Service quality improvement: group report",
@@ -56,7 +56,7 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
         "done": "Done", "every": {"week": "{n} a week", "month": "{n} a month", "quarter": "{n} a quarter",
                                   "year": "{n} a year"},
         "side_by_side": "Side by side", "unit": "Unit", "inspections": "Inspections", "open": "Open actions",
-        "kpis_met": "KPIs met",
+        "kpis_met": "KPIs met (of measured)", "list_sep": ", ",
     },
 }
 
@@ -93,36 +93,40 @@ def charts_of(data: ReportData, lang: str, font: str) -> dict[str, Markup | None
     return {"grades": Markup(grade_chart(data.by_checklist.rows, data.by_checklist.grades, font)), "trend": trend}
 
 
-def group_rows(reports: list[ReportData]) -> dict[str, Any]:
-    """The side-by-side table of a group report: per client, inspections, average, grades, open
-    and overdue actions, KPIs met of those measured."""
-    grades: list[str] = []
-    for d in reports:
-        grades += [g for g in d.by_checklist.grades if g not in grades]
+def group_rows(reports: list[ReportData], lang: str) -> list[dict[str, Any]]:
+    """The side-by-side table of a group report, a row per client: inspections, average, the
+    grades given (each client's own scale, those given at least once), open and overdue
+    actions, KPIs met of those measured."""
+    sep = words(lang)["list_sep"]
     rows = []
     for d in reports:
-        counts = {g: sum(r[1].get(g, 0) for r in d.by_checklist.rows) for g in grades}
+        counts = {g: sum(r[1].get(g, 0) for r in d.by_checklist.rows) for g in d.by_checklist.grades}
         measured = [k for k in d.kpis if k.met is not None]
-        kpis = f"{sum(1 for k in measured if k.met)}/{len(measured)}" if measured else "—"
-        rows.append([d.company, d.inspections, d.average if d.average is not None else "—",
-                     *[counts[g] for g in grades], len(d.open_actions), d.overdue, kpis])
-    return {"grades": grades, "rows": rows}
+        rows.append({
+            "client": d.client, "company": d.company, "inspections": d.inspections,
+            "average": d.average if d.average is not None else "—",
+            "grades": sep.join(f"{g} {n}" for g, n in counts.items() if n) or "—",
+            "open": len(d.open_actions), "overdue": d.overdue,
+            "kpis": f"{sum(1 for k in measured if k.met)}/{len(measured)}" if measured else "—",
+        })
+    return rows
 
 
 def report_html(reports: list[ReportData], lang: str, title: str, site_base: dict[str, str],
-                group: bool = False, chosen: Faces | None = None) -> str:
+                group: bool = False, chosen: Faces | None = None, company: str | None = None) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, links into the sites)."""
     chosen = chosen or faces()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(core_template_dir())), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     first = reports[0]
     period = first.period
+    heading = (company or title) if group else first.company
     context = {
-        "lang": lang, "t": words(lang), "title": title, "company": first.company if not group else title,
-        "author": first.company, "dated": period.end.isoformat(), "period_label": period.label,
+        "lang": lang, "t": words(lang), "title": title, "company": heading, "author": heading,
+        "dated": period.end.isoformat(), "period_label": period.label,
         "period_range": f"{period.start.isoformat()}—{period.end.isoformat()}", "as_of": first.as_of.isoformat(),
         "reports": reports, "charts": {d.client: charts_of(d, lang, chosen.headings) for d in reports},
-        "site_base": site_base, "group": group_rows(reports) if group else None,
+        "site_base": site_base, "group": group_rows(reports, lang) if group else None,
         "body_font": chosen.body, "heading_font": chosen.headings, "action_rows": ACTION_ROWS,
     }
     return env.get_template("report/report.html").render(context)

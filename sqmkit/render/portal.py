@@ -19,7 +19,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..groups import GROUP_CHAPTER, GroupProfile
 from ..outdir import MANIFEST, check_target, make_staging, swap_in
@@ -27,6 +27,8 @@ from ..search import Entry, build_index, index_script, read_index_script, unit_e
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
+
+    from ..schema import Industry
 
 #: the portal's own wording, in the group profile's language (the units' words are their handbooks')
 PORTAL_WORDS: dict[str, dict[str, str]] = {
@@ -37,7 +39,7 @@ PORTAL_WORDS: dict[str, dict[str, str]] = {
         "site": "网页版", "pdf": "PDF", "files": "文件", "forms": "表单", "checklists": "检查表", "forms_pdf": "表单 PDF",
         "not_built": "尚未生成", "search": "搜索", "search_placeholder": "搜索全部单位的条款（按 / 键）",
         "search_results": "搜索结果", "no_results": "没有找到匹配的条款", "skip": "跳到正文", "modules": "模块",
-        "colon": "：", "list_sep": "、",
+        "colon": "：", "list_sep": "、", "borrowed": "{module}（借用：{industry}）",
     },
     "en": {
         "units": "The units' service quality regulations", "group_chapters": "Group provisions",
@@ -47,13 +49,33 @@ PORTAL_WORDS: dict[str, dict[str, str]] = {
         "files": "Files", "forms": "Forms", "checklists": "Checklists", "forms_pdf": "Forms PDF",
         "not_built": "Not built yet", "search": "Search", "search_placeholder": "Search every unit's articles (press /)",
         "search_results": "Search results", "no_results": "No matching article", "skip": "Skip to content",
-        "modules": "Modules", "colon": ": ", "list_sep": ", ",
+        "modules": "Modules", "colon": ": ", "list_sep": ", ", "borrowed": "{module} (borrowed from {industry})",
     },
 }
 
 
 def portal_words(lang: str) -> dict[str, str]:
     return PORTAL_WORDS.get(lang, PORTAL_WORDS["zh-CN"])
+
+
+def module_names(modules: list[str], host: "Industry", industries: "Mapping[str, Industry]", lang: str) -> list[str]:
+    """The names of a profile's modules as their industries declare them, in ``lang``: the host's
+    own by name, a borrowed one (``hospitality.catering``) as 餐饮服务（借用：酒店与住宿服务）;
+    an id no installed industry declares is shown as it is written."""
+    w = portal_words(lang)
+    names = []
+    for ident in modules:
+        head, dot, tail = ident.partition(".")
+        industry = industries.get(head) if dot else host
+        local = tail if dot else ident
+        module = next((m for m in industry.modules if m.id == local), None) if industry else None
+        if module is None or industry is None:
+            names.append(ident)
+        elif dot:
+            names.append(w["borrowed"].format(module=module.name.get(lang), industry=industry.name.get(lang)))
+        else:
+            names.append(module.name.get(lang))
+    return names
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,7 @@ class Unit:
     company: str
     title: str
     industry: str
+    #: the modules' names (not ids), borrowed ones naming their industry: :func:`module_names`
     modules: tuple[str, ...]
     version: str
     draft: bool
