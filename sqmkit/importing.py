@@ -114,16 +114,19 @@ def check_claims(path: str, result: Result, imported: ImportedResult, accept: bo
     then the re-score is stored, flagged ``rescored`` with the claims kept)."""
     s = imported.score
     claimed_total, claimed_grade = result.total, result.grade
-    if claimed_total is None and claimed_grade is None and (result.legacy or s.answered == 0):
+    if claimed_total is None and claimed_grade is None and result.legacy:
         return
-    total_differs = claimed_total is None or abs(float(claimed_total) - s.total) > 0.05
+    if claimed_total is None or s.total is None:
+        total_differs = (claimed_total is None) != (s.total is None)  # nothing answered: no total either side
+    else:
+        total_differs = abs(float(claimed_total) - s.total) > 0.05
     if not total_differs and claimed_grade == s.grade:
         return
     if not accept:
         raise DataError(path, "total", _("the file says total {claimed_total} grade {claimed_grade}, but its answers "
                                          "score {total} grade {grade}").format(
-            claimed_total=_shown(claimed_total), claimed_grade=_shown(claimed_grade), total=f"{s.total:g}",
-            grade=s.grade), hint=_("the file was changed after export; give --accept-rescore to store the "
+            claimed_total=_shown(claimed_total), claimed_grade=_shown(claimed_grade), total=_shown(s.total),
+            grade=_shown(s.grade)), hint=_("the file was changed after export; give --accept-rescore to store the "
                                    "re-scored figures"))
     imported.record.update(rescored=True, claimed={"total": claimed_total, "grade": claimed_grade})
 
@@ -261,7 +264,8 @@ def _stored(p: Prepared) -> Outcome:
              _("recorded on an issued version") if imported.stale else ""]
     note = "".join(f" ({f})" for f in flags if f)
     return Outcome(p.path, "stored", _("{path}: stored: {title} total {total} grade {grade}, {n} action(s){note}").format(
-        path=p.path, title=imported.checklist.title, total=f"{imported.score.total:g}", grade=imported.score.grade,
+        path=p.path, title=imported.checklist.title, total=_shown(imported.score.total),
+        grade=_shown(imported.score.grade),
         n=len(p.actions), note=note), len(p.actions))
 
 

@@ -13,12 +13,13 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DataError
 from .messages import _
-from .model import ChecklistNode, Regulation
+from .model import ChecklistNode, KpisNode, Regulation
 from .result_schema import (  # re-exported: the names importers and tests use
     MAX_ANSWERS, MAX_FIELDS, MAX_ID, MAX_NUMBER, MAX_RESULT_BYTES, MAX_TEXT, RESULT_FORMAT, Result, ResultFile,
     parse_result, read_result_file, where,
@@ -27,7 +28,7 @@ from .result_schema import (  # re-exported: the names importers and tests use
 __all__ = [
     "MAX_ANSWERS", "MAX_FIELDS", "MAX_ID", "MAX_NUMBER", "MAX_RESULT_BYTES", "MAX_TEXT", "RESULT_FORMAT", "Result",
     "ResultFile", "parse_result", "read_result_file", "where", "checklist_payload", "Score", "AnswerError", "score",
-    "result_digest", "plain", "find_duplicate", "ImportedResult", "score_result",
+    "result_digest", "plain", "find_duplicate", "ImportedResult", "score_result", "regulation_kpis",
 ]
 
 def checklist_payload(reg: Regulation, checklist: ChecklistNode) -> dict[str, Any]:
@@ -48,10 +49,33 @@ def checklist_payload(reg: Regulation, checklist: ChecklistNode) -> dict[str, An
     return payload
 
 
+#: the unit after a KPI target's figure ("≥ 97.5%" → "%", "≤ 1件/万件" → "件/万件")
+_UNIT = re.compile(r"\d+(?:\.\d+)?\s*([^\d\s；;，,。（(]*)")
+
+
+def regulation_kpis(reg: Regulation) -> list[dict[str, str]]:
+    """The regulation's KPIs an inspector may record a reading of: ``id`` (the id a result's
+    ``kpis`` names), ``name``, ``target`` as the handbook prints it and the ``unit`` read from it."""
+    out: list[dict[str, str]] = []
+    for clause in reg.clauses():
+        block = getattr(clause, "block", None)
+        if not isinstance(block, KpisNode):
+            continue
+        for k in block.kpis:
+            if any(seen["id"] == k.id for seen in out):
+                continue
+            m = _UNIT.search(k.target)
+            out.append({"id": k.id, "name": k.name, "target": k.target, "unit": m[1] if m else ""})
+    return out
+
+
 @dataclass
 class Score:
-    total: float
-    grade: str
+    """A scored inspection; ``total`` and ``grade`` are None while nothing is answered (the page
+    shows no grade until then either)."""
+
+    total: float | None
+    grade: str | None
     answered: int
     veto_failed: list[str] = field(default_factory=list)
 
@@ -100,6 +124,8 @@ def score(data: dict[str, Any], answers: dict[str, Any]) -> Score:
         earned += float(item["weight"]) * got
         if item["veto"] and got == 0:
             veto_failed.append(item["id"])
+    if not answered:
+        return Score(None, None, 0, [])
     total = math.floor(earned / possible * 1000 + 0.5) / 10 if possible else 0.0
     grade = next((b["grade"] for b in data["bands"] if total >= b["min"]), data["bands"][-1]["grade"])
     return Score(total, data["fail_grade"] if veto_failed else grade, answered, veto_failed)
@@ -173,6 +199,16 @@ def _inspection_date(result: Result, imported_at: str) -> str:
     return imported_at[:10]
 
 
+def _check_kpis(path: str, result: Result, reg: Regulation) -> None:
+    """Refuse a KPI reading of a KPI the regulation does not define (the schema already refused
+    anything but a finite number)."""
+    known = [k["id"] for k in regulation_kpis(reg)]
+    unknown = sorted(set(result.kpis) - set(known))
+    if unknown:
+        raise DataError(path, where(("kpis", unknown[0])), _("{kpi!r} is not a KPI of this regulation (its KPIs: "
+                                                            "{known})").format(kpi=unknown[0], known=", ".join(known) or _("none")))
+
+
 def score_result(path: str, result: Result, reg: Regulation, imported_at: str,
                  payload: dict[str, Any] | None = None) -> ImportedResult:
     """Re-score a checked result against the client's checklist (``payload``: the scoring data
@@ -184,6 +220,7 @@ def score_result(path: str, result: Result, reg: Regulation, imported_at: str,
     if checklist is None:
         raise DataError(path, "checklist", _("{found!r} is not in this client's regulation").format(
             found=result.checklist))
+    _check_kpis(path, result, reg)
     current = checklist_payload(reg, checklist)
     payload = payload or current
     answers = result.plain_answers()

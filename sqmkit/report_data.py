@@ -223,6 +223,7 @@ def report_data(reg: Regulation, inspections: list[dict[str, Any]], actions: lis
     ``today`` and the period's last day."""
     as_of = min(today, period.end)
     rows = [r for r in inspections if _day(r) in period]
+    scored = [r for r in rows if r.get("total") is not None]  # a result with nothing answered has no grade
     titles = {c.id: c.title for c in reg.checklists}
     grades = _all_grades(reg)
     unit = (lambda r: (r.get("fields") or {}).get("site") or (r.get("fields") or {}).get("inspectee") or "—")
@@ -231,11 +232,11 @@ def report_data(reg: Regulation, inspections: list[dict[str, Any]], actions: lis
     num = Numbering.of(reg)
     return ReportData(
         client=reg.profile.id, company=reg.company.name, period=period, as_of=as_of, inspections=len(rows),
-        by_checklist=_grade_table(rows, lambda r: titles.get(r["checklist"], r["checklist"]), grades),
-        by_unit=_grade_table(rows, unit, grades), trend=_trend(rows, reg, period),
+        by_checklist=_grade_table(scored, lambda r: titles.get(r["checklist"], r["checklist"]), grades),
+        by_unit=_grade_table(scored, unit, grades), trend=_trend(scored, reg, period),
         failed=_failed_clauses(rows, reg, num), open_actions=open_actions,
         overdue=sum(1 for a in open_actions if is_overdue(a, as_of)), kpis=_kpis(rows, reg),
         plans=_plans(rows, reg, period),
-        average=round(sum(float(r["total"]) for r in rows) / len(rows), 1) if rows else None,
+        average=round(sum(float(r["total"]) for r in scored) / len(scored), 1) if scored else None,
         flags={"incomplete": sum(1 for r in rows if r.get("incomplete")),
                "rescored": sum(1 for r in rows if r.get("rescored"))})

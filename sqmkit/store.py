@@ -122,8 +122,8 @@ class InspectionRow(_Row):
     client: str
     checklist: str
     imported_at: Annotated[str, AfterValidator(_iso_time)]
-    total: float
-    grade: str
+    total: float | None  # None (and grade None): nothing was answered (stored only as incomplete)
+    grade: str | None
     fields: dict[str, str] = {}
     answers: dict[str, Any] = {}
     build: str | None = None

@@ -517,3 +517,36 @@ def test_an_english_regulation_gets_an_english_page(tmp_path, page, sqmkit_manag
     assert "Missing: Inspector" in listed and any(t.startswith("Invalid score: 1.1") for t in listed), listed
     ui = page.locator("header, aside, .summary, fieldset.fields, .item").all_inner_texts()
     assert not re.search(r"[\u4e00-\u9fff]", " ".join(ui)), ui  # no Chinese wording on an English page
+
+
+# -- KPI readings; nothing answered ---------------------------------------------------------------
+
+
+def test_kpi_readings_are_optional_kept_and_exported_and_an_empty_export_has_no_grade(page, checklist_build, conduct):
+    from sqmkit.inspections import regulation_kpis
+
+    reg, cl = conduct
+    open_page(page, checklist_build, cl)
+    section = page.locator("details#kpis")
+    assert section.get_attribute("open") is None  # collapsed: optional
+    kpis = regulation_kpis(reg)
+    shown = section.locator(".kpi").all_text_contents()  # (collapsed: not rendered yet)
+    assert len(shown) == len(kpis) and all(k["name"] in t and k["target"] in t for k, t in zip(kpis, shown))
+    assert f"{kpis[0]['name']}（{kpis[0]['unit']}）" in shown[0]
+    page.click("#kpis summary")
+    first, second = (page.locator(f'input[data-kpi="{k["id"]}"]') for k in kpis[:2])
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"  # keyboard-reachable
+    first.fill("96.5")
+    second.fill("1e999")  # not a finite number: flagged, not exported
+    assert second.get_attribute("aria-invalid") == "true" and section.locator(f'[data-kpi-row="{kpis[1]["id"]}"] .err').is_visible()
+    saved(page)
+    page.reload()
+    page.wait_for_selector("html[data-ready=yes]")
+    assert section.get_attribute("open") is not None and first.input_value() == "96.5"
+    result = json.loads(Path(download(page, "#export").path()).read_text(encoding="utf-8"))
+    assert result["kpis"] == {kpis[0]["id"]: 96.5}
+    assert (result["total"], result["grade"], result["answered"]) == (None, None, 0)  # nothing answered …
+    expected = score(checklist_payload(reg, cl), {k: v["answer"] for k, v in result["answers"].items()})
+    assert (expected.total, expected.grade, expected.answered) == (None, None, 0)  # … and Python agrees
+    rows = list(csv.reader(io.StringIO(Path(download(page, "#export-csv").path()).read_text(encoding="utf-8-sig"))))
+    assert [f"指标读数：{kpis[0]['name']}（{kpis[0]['unit']}）", "96.5"] in rows

@@ -9,6 +9,7 @@ import base64
 import copy
 import csv
 import datetime as dt
+import json
 
 import pytest
 
@@ -188,3 +189,43 @@ def test_the_checklist_pages_own_export_imports_without_a_rescore(ws, results):
     assert row["total"] == data["total"] and row["grade"] == data["grade"] and not row["rescored"]
     remarked = {k for k, v in data["answers"].items() if v["remark"] and v["answer"] not in ("pass", "na")}
     assert {a["item"] for a in _rows(ws, "actions")} == remarked
+
+
+def test_nothing_answered_scores_no_total_and_no_grade_and_is_stored_only_as_incomplete(ws, results):
+    """The page shows no grade until something is answered, and exports null/null: so does Python."""
+    from sqmkit.inspections import score
+
+    r = results
+    assert (score(r.payload, {}).total, score(r.payload, {}).grade, score(r.payload, {}).answered) == (None, None, 0)
+    nothing = {i["id"]: None for i in r.items}
+    assert (score(r.payload, nothing).total, score(r.payload, nothing).grade) == (None, None)
+    assert score(r.payload, {r.check: "fail"}).grade == r.checklist.bands[-1].grade  # one answer: a grade
+    empty = r.make(nothing, finished_at=None)
+    assert (empty["total"], empty["grade"], empty["answered"]) == (None, None, 0)
+    claims = write(ws, "claims.json", dict(empty, total=0.0, grade=r.checklist.bands[-1].grade))
+    out = _import(ws, claims, "--accept-incomplete")
+    assert out.exit_code == 1 and "but its answers score none grade none" in out.output
+    out = _import(ws, write(ws, "empty.json", empty))
+    assert out.exit_code == 1 and f"incomplete: {len(r.items)} of {len(r.items)} items are unanswered" in out.output
+    out = _import(ws, write(ws, "empty.json", empty), "--accept-incomplete")
+    assert out.exit_code == 0 and "total none grade none" in out.output and "(incomplete)" in out.output
+    [row] = _rows(ws)  # the store reads the row back (its schema allows no total)
+    assert (row["total"], row["grade"], row["incomplete"]) == (None, None, True)
+    listed = run("inspections", "list", "--workspace", ws)
+    assert listed.exit_code == 0 and "1 result(s)" in listed.output
+
+
+def test_kpi_readings_are_checked_against_the_regulation_and_stored(ws, results):
+    r = results
+    out = _import(ws, write(ws, "unknown.json", r.make(kpis={"on-time": 96.5, "speed": 3})))
+    assert out.exit_code == 1 and "at kpis.speed: 'speed' is not a KPI of this regulation" in out.output
+    out = _import(ws, write(ws, "text.json", r.make(kpis={"on-time": "96.5"})))
+    assert out.exit_code == 1 and "kpis.on-time" in out.output
+    raw = write(ws, "nan.json", json.dumps(r.make()).replace('"kpis": {}', '"kpis": {"on-time": NaN}'))
+    out = _import(ws, raw)
+    assert out.exit_code == 1 and "NaN" in out.output
+    out = _import(ws, write(ws, "huge.json", r.make(kpis={"on-time": 1e300})))
+    assert out.exit_code == 1 and "kpis.on-time" in out.output and _rows(ws) == []
+    out = _import(ws, write(ws, "ok.json", r.make(kpis={"on-time": 96.5, "complaint-rate": 0.8})))
+    assert out.exit_code == 0, out.output
+    assert _rows(ws)[0]["kpis"] == {"on-time": 96.5, "complaint-rate": 0.8}

@@ -93,3 +93,22 @@ def test_the_group_report_puts_clients_side_by_side(loop, demo_data):
     assert "各单位对比" in html and "东区快递有限公司" in html and "本期间没有检查记录。" in html
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "集团服务质量持续改进汇总报告" in text and "各单位对比" in text
+
+
+def test_a_result_with_nothing_answered_counts_as_done_but_has_no_grade(demo_profile_path):
+    """A result stored with --accept-incomplete and nothing answered (total and grade None) counts
+    among the inspections done and the incomplete ones, never in grades, averages or trends."""
+    from sqmkit.report_data import report_data
+
+    r = Results(demo_profile_path)
+    graded = dict(r.make({r.check: "fail"}, date="2026-02-03"), date="2026-02-03", imported_at="2026-03-01T00:00:00")
+    empty = dict(r.make({i["id"]: None for i in r.items}, date="2026-02-04", finished_at=None), date="2026-02-04",
+                 imported_at="2026-03-01T00:00:00", incomplete=True)
+    data = report_data(r.reg, [graded, empty], [], parse_period("2026Q1"), dt.date(2026, 3, 20))
+    assert data.inspections == 2 and data.flags["incomplete"] == 1
+    assert data.average == graded["total"] and [row[0] for row in data.by_checklist.rows] == [r.checklist.title]
+    assert sum(data.by_checklist.rows[0][1].values()) == 1
+    assert data.trend.lines == {r.checklist.title: [graded["total"]]}
+    assert next(p for p in data.plans if p.checklist == r.checklist.title).done == 2
+    only_empty = report_data(r.reg, [empty], [], parse_period("2026Q1"), dt.date(2026, 3, 20))
+    assert only_empty.average is None and only_empty.by_checklist.rows == [] and only_empty.trend.buckets == []

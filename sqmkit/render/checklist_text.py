@@ -73,6 +73,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "sign_inspectee": "被检查人签字",
         "sign_date": "日期",
         "not_answered": "未检查",
+        "kpis": "指标读数",
+        "kpis_optional": "（选填）",
+        "kpis_hint": "本次检查中测得的关键指标数值，随结果导出，用于改进报告的指标达成情况。不需要时留空。",
+        "kpi_target": "目标",
+        "kpi_invalid": "请填写数字：此读数不予导出。",
     },
     "en": {
         "fields": "Inspection details",
@@ -139,6 +144,12 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "sign_inspectee": "Signature of the person inspected",
         "sign_date": "Date",
         "not_answered": "not answered",
+        "kpis": "KPI readings",
+        "kpis_optional": "(optional)",
+        "kpis_hint": "KPI values measured during this inspection; they are exported with the result and feed the "
+                     "report's KPI attainment. Leave them empty when not measured.",
+        "kpi_target": "Target",
+        "kpi_invalid": "Enter a number: this reading is not exported.",
     },
 }
 

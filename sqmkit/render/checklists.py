@@ -1,5 +1,5 @@
 """Inspection checklists as field tools: one self-contained HTML file each (inline CSS and JS, no
-network) that records an inspection (header, answers, remarks, photos), scores it live by the
+network) that records an inspection (header, answers, remarks, photos, optional KPI readings), scores it live by the
 rules of :mod:`sqmkit.inspections`, keeps several inspections in the browser (IndexedDB), and
 exports a result (JSON, format 2; CSV) and a signed paper record (print)."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from ..formats import RenderContext
 from ..i18n import messages
-from ..inspections import checklist_payload
+from ..inspections import checklist_payload, regulation_kpis
 from ..messages import _
 from ..model import Regulation
 from .checklist_text import page_text
@@ -33,8 +33,8 @@ def render(ctx: RenderContext) -> None:
     links = Links(reg, ctx.numbering, "site", "../")
     page = env.get_template("checklist/checklist.html")
     ctx.progress(_("checklists: {count} self-scoring pages").format(count=len(reg.checklists)))
-    text, script = page_text(reg.language), script_text(reg)
+    text, script, kpis = page_text(reg.language), script_text(reg), regulation_kpis(reg)
     for checklist in reg.checklists:
         html = page.render(links=links, checklist=checklist, data=checklist_payload(reg, checklist),
-                           text=text, script_text=script, departments=departments(reg))
+                           text=text, script_text=script, departments=departments(reg), kpis=kpis)
         ctx.write_text(f"checklists/{checklist.id}.html", html)

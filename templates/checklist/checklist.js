@@ -19,7 +19,7 @@
   var CURRENT_KEY = "sqmkit:current:" + SCOPE;
   var MAX_PHOTOS = 20, MAX_PHOTO_BYTES = 2 * 1024 * 1024, MAX_SIDE = 1600;
   var HEADER = ["inspector", "date", "site", "inspectee"];
-  var rowOf = {};
+  var rowOf = {}, kpiInputs = $$("input[data-kpi]");
   $$(".item[data-id]").forEach(function (row) { rowOf[row.getAttribute("data-id")] = row; });
 
   function fmt(text, values) {
@@ -123,7 +123,8 @@
     fields.date = today();
     data.items.forEach(function (it) { answers[it.id] = { answer: null, remark: "" }; });
     return { id: uuid(), scope: SCOPE, client: data.client, checklist: data.checklist, build: data.build,
-             started_at: isoNow(), updated_at: isoNow(), finished_at: null, fields: fields, answers: answers, photos: [] };
+             started_at: isoNow(), updated_at: isoNow(), finished_at: null, fields: fields, answers: answers, photos: [],
+             kpis: {} };
   }
 
   function readItem(row) {
@@ -147,6 +148,21 @@
   function readForm() {
     $$("[data-field]").forEach(function (el) { current.fields[el.getAttribute("data-field")] = el.value; });
     Object.keys(rowOf).forEach(function (id) { current.answers[id] = readItem(rowOf[id]); });
+    current.kpis = {};
+    kpiInputs.forEach(function (el) {  /* KPI readings: finite numbers only (an empty field is no reading) */
+      var v = Number(el.value);
+      if (el.value !== "" && !el.validity.badInput && isFinite(v)) current.kpis[el.getAttribute("data-kpi")] = v;
+    });
+  }
+
+  /* the KPI readings of an inspection, in the page's order, unknown ids and non-numbers left out */
+  function kpisOf(x) {
+    var out = {}, kept = x.kpis || {};
+    kpiInputs.forEach(function (el) {
+      var k = el.getAttribute("data-kpi");
+      if (typeof kept[k] === "number" && isFinite(kept[k])) out[k] = kept[k];
+    });
+    return out;
   }
 
   function writeForm() {
@@ -162,6 +178,11 @@
         $$("input[type=radio]", row).forEach(function (el) { el.checked = el.value === a.answer; });
       }
     });
+    kpiInputs.forEach(function (el) {
+      var v = current.kpis[el.getAttribute("data-kpi")];
+      el.value = typeof v === "number" ? String(v) : "";
+    });
+    if (kpiInputs.length && Object.keys(current.kpis).length) $("#kpis").open = true;
     showPhotos();
   }
 
@@ -222,8 +243,19 @@
     if (a.remark.trim()) rec.appendChild(document.createTextNode(T.remark + "：" + a.remark.trim()));
   }
 
+  function showKpis() {
+    kpiInputs.forEach(function (el) {
+      var bad = el.validity.badInput || (el.value !== "" && !isFinite(Number(el.value))), p = el.parentNode;
+      if (bad) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
+      $(".err", p).hidden = !bad;
+      $(".pv", p).textContent = el.value;
+    });
+    if (kpiInputs.length) $("#kpis").classList.toggle("has-values", Object.keys(current.kpis).length > 0);
+  }
+
   function show() {
     data.items.forEach(showItem);
+    showKpis();
     $$("[data-field]").forEach(function (el) { var pv = $(".pv", el.parentNode); if (pv) pv.textContent = el.value; });
     var r = scoreOf(current.answers);
     $("#score").textContent = r.total === null ? "—" : r.total.toFixed(1);
@@ -320,6 +352,7 @@
     });
     Object.keys(current.answers).forEach(function (k) { if (!rowOf[k]) delete current.answers[k]; });
     current.photos = (current.photos || []).filter(function (k) { return rowOf[k]; });
+    current.kpis = kpisOf(current);
     if (keep) remember(insp.id);
     $("#problems").hidden = true;
     status("");
@@ -535,7 +568,7 @@
     });
     return { format: "sqmkit-inspection/2", id: current.id, client: data.client, checklist: data.checklist,
              version: VERSION, hash: HASH, started_at: current.started_at, finished_at: current.finished_at,
-             fields: current.fields, answers: answers, photos: photos, kpis: {},
+             fields: current.fields, answers: answers, photos: photos, kpis: kpisOf(current),
              total: r.total, grade: r.grade, veto_failed: r.vetoFailed, answered: r.answered, items: data.items.length };
   }
 
@@ -574,6 +607,10 @@
     lines.push([T.checklist, title], [T.version, VERSION + "#" + HASH], [T.record_id, current.id]);
     HEADER.forEach(function (k) { lines.push([T[k], current.fields[k]]); });
     Object.keys(current.fields).forEach(function (k) { if (HEADER.indexOf(k) < 0) lines.push([k, current.fields[k]]); });
+    kpiInputs.forEach(function (el) {
+      var k = el.getAttribute("data-kpi");
+      if (k in current.kpis) lines.push([T.kpis + "：" + $('label[for="' + el.id + '"]').textContent.trim(), current.kpis[k]]);
+    });
     lines.push([T.total, r.total === null ? "" : r.total.toFixed(1)], [T.grade, r.grade || ""],
                [T.status, current.finished_at ? T.finished + " " + current.finished_at : T.in_progress], []);
     lines.push([T.section, T.no, T.item, T.answer, T.points, T.max, T.remark]);
