@@ -146,3 +146,27 @@ def transition(action: dict[str, Any], status: str, at: str, note: str = "", by:
         step["note"] = reason
         changes.update(closed_reason=reason, closed_at=at)
     return changes
+
+
+def supersede(old: list[dict[str, Any]], new: list[dict[str, Any]],
+              at: str) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
+    """Bring the actions an incomplete import made (``old``, each with its ``id``) in step with
+    the actions its finished result makes (``new``): ``(to add, [(id, changes)])``.
+
+    An item that now calls for an action and had none gets one; an open action whose item no
+    longer calls for one is closed (superseded by the finished result); an open action whose
+    item still does takes the finished result's remark, answer, severity and due date; an action
+    already in progress or beyond is kept as it is."""
+    have = {a["item"] for a in old}
+    wanted = {a["item"]: a for a in new}
+    changes: list[tuple[int, dict[str, Any]]] = []
+    for action in old:
+        if action["status"] != "open":
+            continue
+        now = wanted.get(action["item"])
+        if now is None:
+            changes.append((action["id"], transition(action, "closed", at, reason=_(
+                "superseded by the finished result"))))
+        else:
+            changes.append((action["id"], {k: now[k] for k in ("remark", "answer", "severity", "due")}))
+    return [a for a in new if a["item"] not in have], changes

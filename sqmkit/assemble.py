@@ -182,7 +182,8 @@ def assemble(mgr: Manager, profile: Profile, doc: YamlDoc | None = None, issued:
                          mgr.forms(profile) + _borrowed(lenders, profile, mgr.forms)) if f is not None]
     checklists = [c for c in (make.maker_for(p).checklist(p, spec) for p, spec in
                               mgr.checklists(profile) + _borrowed(lenders, profile, mgr.checklists)) if c is not None]
-    chapters, forms, checklists = finish(chapters, forms, checklists, industry, profile.modules, lang, org)
+    chapters, forms, checklists = finish(chapters, forms, checklists, industry, profile.modules, lang, org,
+                                         {plugin for _lender, plugin in lenders})
     title = profile.document.title or (industry.title.get(lang) if industry.title else None) or DEFAULT_TITLE[lang]
     reg = Regulation(
         profile=profile, industry=industry, language=lang, title=title, company=profile.company, org=org,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .cli_workspace import find_workspace, workspace_option
 from .errors import PluginError, SqmkitError
 from .messages import _
 
@@ -98,12 +99,17 @@ def cli() -> None:
 
 
 @cli.command()
-@profile_argument
-def check(profile: str) -> None:
-    """Validate a profile and assemble its regulation without writing anything; every problem of
-    the profile is reported in one run, sorted by line."""
+@click.argument("target", metavar="CLIENT|PROFILE")
+@workspace_option
+def check(target: str, workspace: str | None) -> None:
+    """Validate a profile (a client id of the workspace, or a profile file) and assemble its
+    regulation without writing anything; every problem of the profile is reported in one run,
+    sorted by line."""
     from .build import load
+    from .workspace import resolve_target
 
+    path, _owner = resolve_target(target, find_workspace(workspace))
+    profile = str(path)
     _mgr, prof, _doc, reg = load(profile, get_manager())
     n_articles = sum(len(c.articles) for c in reg.chapters)
     click.echo(_("{profile}: OK — {industry}, modules [{modules}], {chapters} chapters, {articles} articles, "

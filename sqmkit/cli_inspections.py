@@ -121,6 +121,9 @@ def import_command(paths: tuple[str, ...], client: str | None, accept_rescore: b
     actions = sum(o.actions for o in summary.outcomes)
     click.echo(_("{stored} stored, {skipped} skipped (already stored), {refused} refused; {actions} corrective "
                  "action(s) opened").format(stored=stored, skipped=skipped, refused=refused, actions=actions))
+    replaced = summary.count("replaced")
+    if replaced:
+        click.echo(_("{n} incomplete result(s) replaced by the finished one").format(n=replaced))
     if refused:
         click.get_current_context().exit(1)
 
@@ -189,7 +192,8 @@ def list_command(client_id: str | None, client_opt: str | None, checklist: str |
     header = [_("date"), _("client"), _("checklist"), _("inspector"), _("site"), _("inspectee"), _("total"),
               _("grade"), _("flags"), _("actions")]
     if cells:
-        for line in table([header, *[[shown(c) for c in row] for row in cells]], indent=0, width=200):
+        shown_rows = [["—" if c is None else shown(c) for c in row] for row in cells]  # no total or grade: —
+        for line in table([header, *shown_rows], indent=0, width=200):
             click.echo(line)
     if csv_file:
         write_csv(Path(csv_file), header, cells)

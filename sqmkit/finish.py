@@ -10,7 +10,8 @@
 * A post whose name carries a closing parenthetical (质控员（由医务科科长兼任）) prints it at
   its first mention only; later mentions print the name alone.
 * Forms and checklists come sorted by their code (F01, F02 … F10), and the clauses a form records
-  in document order, each once.
+  in document order, each once. Codes are unique: borrowed forms and checklists (of a module lent
+  by another industry) are renumbered after the host's highest code of the same prefix.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .normrefs import KIND_NAMES, citation, grouped
 from .textrender import short_name
 
 __all__ = ["BASIS_ID", "OUTLINE_ID", "finish", "organization_first", "basis_items", "outline_article",
-           "first_mentions", "printed_text", "code_key", "sort_forms", "sort_checklists"]
+           "first_mentions", "printed_text", "code_key", "sort_forms", "sort_checklists", "renumber_borrowed"]
 
 #: the 编制依据 article the core fills, and the self-description it adds
 BASIS_ID, OUTLINE_ID = "core.general.basis", "core.general.outline"
@@ -145,10 +146,38 @@ def sort_checklists(checklists: list[ChecklistNode]) -> list[ChecklistNode]:
     return sorted(checklists, key=lambda c: code_key(c.code))
 
 
+_CODE = re.compile(r"(\D*)(\d+)")
+
+
+def renumber_borrowed(nodes: list[Any], borrowed: set[str]) -> None:
+    """Codes unique in one regulation: the host's nodes keep theirs; each borrowed node (its
+    ``plugin`` in ``borrowed``) with a code of a prefix and digits gets the next code after the
+    highest of that prefix so far, in the host's width (F08 → F09, F10 …), lenders in the order
+    they come and each lender's nodes in its own code order."""
+    highest: dict[str, tuple[int, int]] = {}  # prefix → (number, width)
+    for node in nodes:
+        m = _CODE.fullmatch(node.code or "")
+        if node.plugin not in borrowed and m:
+            number, width = highest.get(m[1], (0, len(m[2])))
+            highest[m[1]] = (max(number, int(m[2])), width)
+    order = list(dict.fromkeys(n.plugin for n in nodes if n.plugin in borrowed))
+    lent = sorted((n for n in nodes if n.plugin in borrowed), key=lambda n: (order.index(n.plugin), code_key(n.code)))
+    for node in lent:
+        m = _CODE.fullmatch(node.code or "")
+        if m is None:
+            continue
+        number, width = highest.get(m[1], (0, len(m[2])))
+        highest[m[1]] = (number + 1, width)
+        node.code = f"{m[1]}{number + 1:0{width}d}"
+
+
 def finish(chapters: list[ChapterNode], forms: list[FormNode], checklists: list[ChecklistNode],
-           industry: Industry, modules: Iterable[str], lang: str,
-           org: OrgNames) -> tuple[list[ChapterNode], list[FormNode], list[ChecklistNode]]:
-    """Everything above, in order; returns the chapters, forms and checklists to print."""
+           industry: Industry, modules: Iterable[str], lang: str, org: OrgNames,
+           borrowed: set[str] | None = None) -> tuple[list[ChapterNode], list[FormNode], list[ChecklistNode]]:
+    """Everything above, in order; returns the chapters, forms and checklists to print
+    (``borrowed``: the plugins of the lenders, whose forms and checklists are renumbered)."""
+    renumber_borrowed(forms, borrowed or set())
+    renumber_borrowed(checklists, borrowed or set())
     chapters = organization_first(chapters)
     general = chapters[0] if chapters and chapters[0].family == "general" else None
     if general is not None:

@@ -3,7 +3,8 @@ they were recorded on, re-scored, de-duplicated, with their photos kept as files
 corrective actions they make (:mod:`sqmkit.actions`).
 
 One file's problem never stops the others: each file ends as an :class:`Outcome` (stored,
-skipped or refused, with the message).
+replaced — a finished result in place of its incomplete import —, skipped or refused, with the
+message).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .actions import actions_for
+from .actions import actions_for, supersede
 from .errors import DataError, SqmkitError, StoreError
 from .inspections import ImportedResult, checklist_payload, find_duplicate, score_result
 from .messages import _
@@ -38,7 +39,7 @@ class Options:
 @dataclass
 class Outcome:
     path: str
-    status: str  # "stored" | "skipped" | "refused"
+    status: str  # "stored" | "replaced" | "skipped" | "refused"
     message: str
     actions: int = 0
 
@@ -276,7 +277,8 @@ def _skipped(path: str, at: str) -> Outcome:
 
 def import_files(paths: list[str], target: Target, opts: Options, imported_at: str) -> Summary:
     """Import every file (see :func:`result_files`): each checked on its own (a bad one is
-    refused, the rest go on), then the new ones stored in one write under the store's lock."""
+    refused, the rest go on), then the new ones stored in one write under the store's lock; a
+    finished result replaces the incomplete one stored with its id (:func:`_replace`)."""
     from .store import open_store
 
     summary = Summary()
@@ -288,19 +290,12 @@ def import_files(paths: list[str], target: Target, opts: Options, imported_at: s
             summary.outcomes.append(Outcome(path, "refused", str(exc)))
     if not ready:
         return summary
+    new: list[Prepared] = []
     try:
         with open_store(target.store_path) as st:
             rows = {c: st.inspections(c, problems=[]) for c in {p.imported.record["client"] for p in ready}}
-            new: list[Prepared] = []
             for p in ready:
-                record = p.imported.record
-                same = find_duplicate(rows[record["client"]], p.imported.digest, None if p.legacy else record["id"])
-                if same is not None:
-                    summary.outcomes.append(_skipped(p.path, same["imported_at"]))
-                    continue
-                save_photos(target.root, record, p.photos)
-                rows[record["client"]].append(record)
-                new.append(p)
+                summary.outcomes += _place(st, p, rows[p.imported.record["client"]], new, target.root, imported_at)
             st.add_inspections_with_actions([(p.imported.record, p.actions) for p in new])
     except SqmkitError as exc:
         summary.outcomes += [Outcome(p.path, "refused", str(exc)) for p in ready
@@ -308,6 +303,65 @@ def import_files(paths: list[str], target: Target, opts: Options, imported_at: s
         return summary
     summary.outcomes += [_stored(p) for p in new]
     return summary
+
+
+def _place(st: Any, p: Prepared, rows: list[dict[str, Any]], new: list[Prepared], root: Path,
+           at: str) -> list[Outcome]:
+    """Decide one checked result against the client's stored ``rows`` (and those of this import,
+    ``new``): a new one joins ``new``; a duplicate is skipped; a finished result replaces the
+    incomplete one with its id; an unfinished one after the finished one is refused as older."""
+    record = p.imported.record
+    same = find_duplicate(rows, p.imported.digest, None if p.legacy else record["id"])
+    if same is not None and not p.legacy and same.get("id") == record["id"]:
+        if same.get("incomplete") and not record["incomplete"]:
+            rows[rows.index(same)] = record
+            pending = next((q for q in new if q.imported.record is same), None)
+            if pending is None:
+                return [_replace(st, p, same, root, at)]
+            new[new.index(pending)] = p  # both in this import: the finished one is stored instead
+            _drop_photos(root, same)
+            save_photos(root, record, p.photos)
+            return [Outcome(pending.path, "skipped", _("{path}: not stored: the finished result {other} in this "
+                                                       "import replaces it").format(path=pending.path, other=p.path))]
+        if record["incomplete"] and not same.get("incomplete"):
+            return [Outcome(p.path, "refused", str(DataError(p.path, "finished_at", _(
+                "the finished result with this id is already stored (imported {at}); this unfinished one is "
+                "older, so nothing was changed").format(at=same["imported_at"]))))]
+    if same is not None:
+        return [_skipped(p.path, same["imported_at"])]
+    save_photos(root, record, p.photos)
+    rows.append(record)
+    new.append(p)
+    return []
+
+
+def _drop_photos(root: Path, old: dict[str, Any]) -> None:
+    """Remove the photo files of a replaced result (only those inside its own photo folder)."""
+    folder = photo_folder(root, str(old["id"])).resolve()
+    for photo in old.get("photos") or []:
+        stale = (root / str(photo.get("file", "") if isinstance(photo, dict) else "")).resolve()
+        if stale.parent == folder:
+            stale.unlink(missing_ok=True)
+
+
+def _replace(st: Any, p: Prepared, old: dict[str, Any], root: Path, at: str) -> Outcome:
+    """Put the finished result ``p`` in place of the incomplete ``old``, its photos and actions
+    brought in step (:func:`sqmkit.actions.supersede`)."""
+    record = p.imported.record
+    mine = [a for a in st.actions(record["client"], problems=[]) if a["inspection"] == record["id"]]
+    added, changes = supersede(mine, p.actions, at)
+    _drop_photos(root, old)
+    save_photos(root, record, p.photos)
+    closed = sum(1 for _id, c in changes if c.get("status") == "closed")
+    record["actions"] = len(mine) + len(added) - closed
+    st.replace_inspection(record, added)
+    for action_id, change in changes:
+        st.update_action(action_id, change)
+    return Outcome(p.path, "replaced", _(
+        "{path}: replaced the incomplete result imported {at} with the finished one: {title} total {total} grade "
+        "{grade}; {opened} action(s) opened, {closed} closed as superseded").format(
+        path=p.path, at=old["imported_at"], title=p.imported.checklist.title, total=_shown(p.imported.score.total),
+        grade=_shown(p.imported.score.grade), opened=len(added), closed=closed), len(added))
 
 
 def archive_finder(store_path: Path, archive_dir: Path, load_profile: Callable[[Path], Regulation]) -> PayloadFinder:

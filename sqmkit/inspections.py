@@ -71,8 +71,8 @@ def regulation_kpis(reg: Regulation) -> list[dict[str, str]]:
 
 @dataclass
 class Score:
-    """A scored inspection; ``total`` and ``grade`` are None while nothing is answered (the page
-    shows no grade until then either)."""
+    """A scored inspection; ``total`` and ``grade`` are None while nothing is answered, or when
+    nothing answered is scorable (every answer N/A): the page shows no grade then either."""
 
     total: float | None
     grade: str | None
@@ -124,9 +124,9 @@ def score(data: dict[str, Any], answers: dict[str, Any]) -> Score:
         earned += float(item["weight"]) * got
         if item["veto"] and got == 0:
             veto_failed.append(item["id"])
-    if not answered:
-        return Score(None, None, 0, [])
-    total = math.floor(earned / possible * 1000 + 0.5) / 10 if possible else 0.0
+    if not answered or not possible:  # nothing answered, or nothing scorable (every answer N/A)
+        return Score(None, None, answered, [])
+    total = math.floor(earned / possible * 1000 + 0.5) / 10
     grade = next((b["grade"] for b in data["bands"] if total >= b["min"]), data["bands"][-1]["grade"])
     return Score(total, data["fail_grade"] if veto_failed else grade, answered, veto_failed)
 

@@ -272,6 +272,16 @@ class Store:
         if actions:
             self.db.table("actions").insert_multiple(actions)
 
+    def replace_inspection(self, record: Record, actions: list[Record]) -> None:
+        """Put ``record`` in place of the client's stored result with its id (a finished result
+        superseding the incomplete one), and store the new actions it makes."""
+        q = Query()
+        table = self.db.table("inspections")
+        table.remove((q.client == record["client"]) & (q.id == record["id"]))
+        table.insert(record)
+        if actions:
+            self.db.table("actions").insert_multiple(actions)
+
     def add_action(self, record: Record) -> int:
         return int(self.db.table("actions").insert(record))
 

@@ -380,6 +380,18 @@ def test_an_empty_page_shows_no_grade_and_a_failed_veto_forces_the_failing_grade
     assert grade == cl.fail_grade == expected.grade and shown  # … the veto forces the failing one
 
 
+def test_every_answer_na_shows_no_grade_as_python_scores_none(page, checklist_build, conduct):
+    """Nothing scorable is not the lowest grade: all N/A shows no total and no grade, like nothing answered."""
+    reg, cl = conduct
+    open_page(page, checklist_build, cl)
+    answers = {i.id: "na" for i in cl.items()}
+    fill_answers(page, cl, answers)
+    assert state(page) == ("—", "—", False) and page.inner_text("#answered") == str(len(answers))
+    assert page.evaluate("document.body.hasAttribute('data-grade')") is False
+    expected = score(checklist_payload(reg, cl), answers)
+    assert (expected.total, expected.grade) == (None, None)
+
+
 def test_the_page_scores_every_answer_as_python_does(page, checklist_build, conduct):
     reg, cl = conduct
     open_page(page, checklist_build, cl)

@@ -36,3 +36,16 @@ def test_build_reports_progress_and_summary(cli_run, demo_profile_path, tmp_path
 def test_check(cli_run, demo_profile_path):
     result = cli_run("check", demo_profile_path)
     assert result.exit_code == 0 and "OK" in result.output
+
+
+def test_check_takes_a_client_id_of_the_workspace_like_build(cli_run, demo_profile_path, tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    assert cli_run("init", ws).exit_code == 0
+    assert cli_run("client", "import", demo_profile_path, "--workspace", ws).exit_code == 0
+    result = cli_run("check", "demo-courier", "--workspace", ws)
+    assert result.exit_code == 0 and "OK" in result.output and "not found" not in result.output, result.output
+    assert str(ws / "clients" / "demo-courier.yaml") in result.output
+    monkeypatch.chdir(ws)  # found walking up, as build finds it
+    assert cli_run("check", "demo-courier").exit_code == 0
+    unknown = cli_run("check", "demo-courer", "--workspace", ws)
+    assert unknown.exit_code == 1 and "demo-courier" in unknown.output  # a did-you-mean, not "file not found"

@@ -50,6 +50,25 @@ def test_the_borrowed_module_joins_the_regulation(built):
     assert "职工与病员食堂" in (catering.intro or "")
 
 
+def test_borrowed_forms_and_checklists_are_renumbered_after_the_hosts_codes(built):
+    """The clinic has F01–F08 and C01–C03; the catering module lends F03, C03 and C04: no code twice
+    in one regulation, the host's keep theirs, the borrowed follow in the lender's order."""
+    reg = built.regulation
+    forms, checklists = [f.code for f in reg.forms], [c.code for c in reg.checklists]
+    for codes in (forms, checklists):
+        assert len(set(codes)) == len(codes) and codes == sorted(codes)
+    host = {f.id: f.code for f in reg.forms if f.plugin == "clinic"}
+    assert host["clinic.incident-report"] == "F08" and host["clinic.outpatient-record-inspection"] == "F01"
+    assert reg.index.forms["hospitality.forms.food-handler-register"].code == "F09"
+    assert [c.code for c in reg.checklists if c.plugin == "hospitality"] == ["C04", "C05"]
+    assert [reg.index.checklists[i].code for i in ("hospitality.checklists.canteen",
+                                                    "hospitality.checklists.food-handler-hygiene")] == ["C04", "C05"]
+    appendix = re.findall(r"\n\s+([FC]\d{2})\s{2,}\S", pdf_text(built.out_dir / "handbook.pdf"))
+    assert appendix == forms + checklists  # the appendix's index tables: each code once, in order
+    page = (built.out_dir / "checklists" / "hospitality.checklists.canteen.html").read_text(encoding="utf-8")
+    assert '<span class="code">C04</span>' in page
+
+
 def test_the_handbook_pdf_carries_the_canteen_rules_numbered_on(built):
     reg, pdf = built.regulation, built.out_dir / "handbook.pdf"
     assert_handbook_pdf(built.out_dir, reg)
@@ -270,3 +289,15 @@ def test_one_reference_id_with_two_titles_names_both_plugins(tmp_path):
     message = str(err.value)
     assert "physicians-law" in message and "'clinic'" in message and "'bakery'" in message
     assert "面包师法" in message and "中华人民共和国医师法" in message
+
+
+def test_renumbering_keeps_the_hosts_width_and_numbers_each_prefix_on():
+    from types import SimpleNamespace as N
+
+    from sqmkit.finish import renumber_borrowed
+
+    nodes = [N(code="F008", plugin="host"), N(code="F002", plugin="host"), N(code=None, plugin="host"),
+             N(code="F3", plugin="b"), N(code="F1", plugin="b"), N(code="Q01", plugin="a"), N(code="F01", plugin="a"),
+             N(code="附表", plugin="a")]
+    renumber_borrowed(nodes, {"a", "b"})
+    assert [n.code for n in nodes] == ["F008", "F002", None, "F010", "F009", "Q01", "F011", "附表"]

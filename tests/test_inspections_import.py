@@ -213,6 +213,26 @@ def test_nothing_answered_scores_no_total_and_no_grade_and_is_stored_only_as_inc
     assert (row["total"], row["grade"], row["incomplete"]) == (None, None, True)
     listed = run("inspections", "list", "--workspace", ws)
     assert listed.exit_code == 0 and "1 result(s)" in listed.output
+    assert "null" not in listed.output and "—" in listed.output.splitlines()[1]  # no total, no grade: —
+
+
+def test_every_answer_na_scores_no_total_and_no_grade_and_makes_no_action(ws, results):
+    """Nothing scorable is not the lowest grade: an all-N/A inspection has total and grade None,
+    is stored finished (not incomplete), and lists as —."""
+    from sqmkit.inspections import score
+
+    r = results
+    na = {i["id"]: "na" for i in r.items}
+    s = score(r.payload, na)
+    assert (s.total, s.grade, s.answered, s.veto_failed) == (None, None, len(r.items), [])
+    one = score(r.payload, {**{k: None for k in na}, r.check: "na"})  # N/A and unanswered: unanswered earn 0
+    assert one.total is not None and one.grade == r.checklist.bands[-1].grade
+    out = _import(ws, write(ws, "na.json", r.make(na)))
+    assert out.exit_code == 0 and "total none grade none, 0 action(s)" in out.output
+    [row] = _rows(ws)
+    assert (row["total"], row["grade"], row["incomplete"]) == (None, None, False) and _rows(ws, "actions") == []
+    listed = run("inspections", "list", "--workspace", ws)
+    assert "null" not in listed.output and listed.output.splitlines()[1].split()[-3:] == ["—", "—", "0"]
 
 
 def test_kpi_readings_are_checked_against_the_regulation_and_stored(ws, results):
@@ -229,3 +249,56 @@ def test_kpi_readings_are_checked_against_the_regulation_and_stored(ws, results)
     out = _import(ws, write(ws, "ok.json", r.make(kpis={"on-time": 96.5, "complaint-rate": 0.8})))
     assert out.exit_code == 0, out.output
     assert _rows(ws)[0]["kpis"] == {"on-time": 96.5, "complaint-rate": 0.8}
+
+
+def test_the_finished_result_supersedes_the_incomplete_one_with_its_id(ws, results):
+    """Imported unfinished (--accept-incomplete), then finished: the record is replaced, an action
+    for an item that now fails is opened, an open one whose item passes now is closed as
+    superseded, one already in progress is kept; the finished one again is skipped, the
+    unfinished one again refused as older."""
+    r = results
+    partial = next(i for i in r.items if i["mode"] == "score" and not i["veto"])
+    unanswered = {i["id"]: None for i in r.items if i["id"] not in (r.check, partial["id"])}
+    first = r.make({**unanswered, r.check: "fail", partial["id"]: partial["max"] - 1},
+                   {r.check: "工牌未佩戴", partial["id"]: "用语缺一句"}, finished_at=None,
+                   photos=[{"item": r.check, "name": "p.png", "type": "image/png", "data": base64.b64encode(PNG).decode()},
+                           {"item": r.check, "name": "q.png", "type": "image/png", "data": base64.b64encode(PNG).decode()}])
+    out = _import(ws, write(ws, "first.json", first), "--accept-incomplete")
+    assert out.exit_code == 0 and "(incomplete)" in out.output, out.output
+    ids = {a["item"]: a["id"] for a in _rows(ws, "actions")}
+    assert set(ids) == {r.check, partial["id"]}
+    assert run("actions", "update", ids[partial["id"]], "--status", "in_progress", "--workspace", ws).exit_code == 0
+    finished = r.make({r.veto: "fail", partial["id"]: partial["max"] - 1}, {r.veto: "私收费用", partial["id"]: "用语缺一句"},
+                      id=first["id"])
+    out = _import(ws, write(ws, "finished.json", finished))
+    assert out.exit_code == 0, out.output
+    assert "replaced the incomplete result" in out.output and "with the finished one" in out.output
+    assert "1 action(s) opened, 1 closed as superseded" in out.output and "skipped:" not in out.output
+    [row] = _rows(ws)
+    assert row["id"] == first["id"] and row["incomplete"] is False and row["total"] == finished["total"]
+    assert row["grade"] == r.checklist.fail_grade and row["photos"] == [] and row["actions"] == 2
+    assert not (ws / "results" / "photos" / first["id"]).exists() or not any((ws / "results" / "photos" / first["id"]).iterdir())
+    actions = {a["item"]: a for a in _rows(ws, "actions")}
+    assert actions[r.check]["status"] == "closed" and actions[r.check]["closed_reason"] == "superseded by the finished result"
+    assert actions[partial["id"]]["status"] == "in_progress" and actions[partial["id"]]["id"] == ids[partial["id"]]
+    assert actions[r.veto]["status"] == "open" and actions[r.veto]["severity"] == "high"
+    again = _import(ws, write(ws, "finished-again.json", finished))
+    assert again.exit_code == 0 and "already stored" in again.output and "0 stored, 1 skipped" in again.output
+    older = _import(ws, write(ws, "first-again.json", first), "--accept-incomplete")
+    assert older.exit_code == 1 and "this unfinished one is older, so nothing was changed" in older.output
+    assert len(_rows(ws)) == 1 and len(_rows(ws, "actions")) == 3
+
+
+def test_the_finished_result_wins_over_its_incomplete_export_in_one_import(ws, results):
+    r = results
+    unanswered = {i["id"]: None for i in r.items if i["id"] != r.check}
+    folder = ws / "inbox"
+    folder.mkdir()
+    first = write(folder, "a-unfinished.json", r.make({**unanswered, r.check: "fail"}, {r.check: "工牌未佩戴"},
+                                                      finished_at=None))
+    finished = r.make(id=json.loads(first.read_text(encoding="utf-8"))["id"])
+    write(folder, "b-finished.json", finished)
+    out = _import(ws, folder, "--accept-incomplete")
+    assert out.exit_code == 0 and "the finished result" in out.output and "replaces it" in out.output, out.output
+    [row] = _rows(ws)
+    assert row["incomplete"] is False and row["total"] == 100.0 and _rows(ws, "actions") == []

@@ -112,3 +112,23 @@ def test_a_result_with_nothing_answered_counts_as_done_but_has_no_grade(demo_pro
     assert next(p for p in data.plans if p.checklist == r.checklist.title).done == 2
     only_empty = report_data(r.reg, [empty], [], parse_period("2026Q1"), dt.date(2026, 3, 20))
     assert only_empty.average is None and only_empty.by_checklist.rows == [] and only_empty.trend.buckets == []
+
+
+def test_a_period_whose_results_scored_nothing_says_so_and_draws_no_chart(demo_profile_path, recwarn):
+    """Every result of the period has no total (nothing answered, or every answer N/A): the summary
+    names no average ("None" never shows), and no empty grade chart or trend is drawn."""
+    from sqmkit.render.improvement_report import Faces, report_html
+    from sqmkit.report_data import report_data
+
+    r = Results(demo_profile_path)
+    rows = [dict(r.make({i["id"]: "na" for i in r.items}, date=day), date=day, imported_at="2026-03-01T00:00:00")
+            for day in ("2026-01-05", "2026-02-09")]
+    assert all(row["total"] is None for row in rows)
+    data = report_data(r.reg, rows, [], parse_period("2026Q1"), dt.date(2026, 3, 20))
+    html = report_html([data], "zh-CN", "服务质量持续改进报告", {data.client: ""}, chosen=Faces("serif", "sans-serif"))
+    assert "None" not in html and "平均得分None" not in html
+    assert "本期间共完成检查2次，均无可计分的检查结果" in html and "本期间没有可计分的检查结果" in html
+    assert "<svg" not in html and "<table><thead><tr><th></th>" not in html  # no empty chart, no empty grade table
+    assert not [w for w in recwarn if "matplotlib" in str(w.filename) or "glyph" in str(w.message).lower()]
+    group = report_html([data], "en", "Group", {data.client: ""}, group=True, chosen=Faces("serif", "sans-serif"))
+    assert "None" not in group and "No scored inspection in this period" in group

@@ -22,7 +22,9 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
     "zh-CN": {
         "title": "服务质量持续改进报告", "group_title": "服务质量持续改进汇总报告", "period": "统计期间",
         "as_of": "统计截止", "no_data": "本期间没有检查记录。",
-        "summary": "本期间共完成检查{n}次，平均得分{avg}分。", "incomplete": "其中未完成检查{n}次。",
+        "summary": "本期间共完成检查{n}次，平均得分{avg}分。",
+        "summary_unscored": "本期间共完成检查{n}次，均无可计分的检查结果，不计算平均得分。",
+        "no_scored": "本期间没有可计分的检查结果，不作等级统计。", "incomplete": "其中未完成检查{n}次。",
         "rescored": "经重新评分后入库{n}次。", "grades": "等级分布", "by_checklist": "按检查表",
         "by_unit": "按被检查单位或人员", "average": "平均分", "trend": "得分趋势", "score": "平均得分",
         "one_point": "本期间的检查只有一个时间点，不绘制趋势图。", "failed": "不符合次数最多的条款", "clause": "条款",
@@ -41,7 +43,9 @@ REPORT_WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Service quality improvement report", "group_title": "Service quality improvement: group report",
         "period": "Period", "as_of": "As of", "no_data": "No inspections were recorded in this period.",
-        "summary": "{n} inspection(s) in the period, average score {avg}.", "incomplete": "{n} were incomplete.",
+        "summary": "{n} inspection(s) in the period, average score {avg}.",
+        "summary_unscored": "{n} inspection(s) in the period, none with a scored answer: no average.",
+        "no_scored": "No scored inspection in this period: no grades to count.", "incomplete": "{n} were incomplete.",
         "rescored": "{n} were stored re-scored.", "grades": "Grades", "by_checklist": "By checklist",
         "by_unit": "By unit or person inspected", "average": "Average", "trend": "Score trend", "score": "Average score",
         "one_point": "The inspections of this period fall on one point in time: no trend is drawn.",
@@ -85,7 +89,7 @@ def faces() -> Faces:
 def charts_of(data: ReportData, lang: str, font: str) -> dict[str, Markup | None]:
     from ..charts import grade_chart, trend_chart
 
-    if data.empty:
+    if data.empty or not data.by_checklist.rows:  # no inspection, or none scored: no empty chart
         return {"grades": None, "trend": None}
     trend = None
     if len(data.trend.buckets) > 1:

@@ -4,7 +4,8 @@
    - check items: pass earns max, fail earns 0, N/A leaves the item out; score items: 0..max
      (out of range is refused, never clamped: the item counts as unanswered);
    - total = sum(weight * earned) / sum(weight * max) * 100 over applicable items (unanswered earn 0),
-     rounded half up to one decimal; no total and no grade while nothing is answered;
+     rounded half up to one decimal; no total and no grade while nothing is answered, nor when
+     every answer is N/A (nothing to score);
    - grade = first band (highest first) whose min <= total; a failed veto item (0 points) forces fail_grade. */
 (function () {
   "use strict";
@@ -199,8 +200,8 @@
       earned += it.weight * got;
       if (it.veto && got === 0) vetoFailed.push(it.id);
     });
-    if (!answered) return { total: null, grade: null, answered: 0, vetoFailed: [] };
-    var total = possible ? Math.floor(earned / possible * 1000 + 0.5) / 10 : 0;
+    if (!answered || !possible) return { total: null, grade: null, answered: answered, vetoFailed: [] };
+    var total = Math.floor(earned / possible * 1000 + 0.5) / 10;
     var grade = data.bands[data.bands.length - 1].grade;
     for (var i = 0; i < data.bands.length; i++) {
       if (total >= data.bands[i].min) { grade = data.bands[i].grade; break; }
