@@ -47,6 +47,12 @@ def status_name(status: str) -> str:
     return names.get(status, status)
 
 
+def severity_name(severity: str) -> str:
+    """A severity as the user reads it (``high`` for a veto item, else ``normal``)."""
+    names = {"high": _("high (veto)"), "normal": _("normal")}
+    return names.get(severity, severity)
+
+
 def action_days(reg: Regulation) -> dict[str, int]:
     """Days to rectify by severity, from the client's ``improvement`` parameters."""
     group = reg.params.get("improvement") if isinstance(reg.params.get("improvement"), dict) else {}

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .actions import STATUSES, is_overdue, status_name, transition
+from .actions import STATUSES, is_overdue, severity_name, status_name, transition
 from .cli_inspections import store_of, store_option
 from .cli_workspace import workspace_option
 from .errors import StoreError
@@ -25,7 +25,7 @@ def action_rows(rows: list[dict[str, Any]], today: dt.date) -> list[list[Any]]:
     out = []
     for a in sorted(rows, key=lambda a: (a["due"], a["id"])):
         overdue = _("overdue") if is_overdue(a, today) else ""
-        out.append([a["id"], a["client"], a.get("owner_name") or "—", a["severity"], status_name(a["status"]),
+        out.append([a["id"], a["client"], a.get("owner_name") or "—", severity_name(a["severity"]), status_name(a["status"]),
                     a["due"], overdue, "、".join(a.get("clause_labels") or []), a.get("item_text", a["item"]),
                     a.get("remark", "")])
     return out
