@@ -125,7 +125,10 @@ def layout(html: str, base_dir: Path, what: str, style: str = "D", prefix: str =
     except Exception as exc:  # WeasyPrint's own failure: report it without a traceback
         raise BuildError(_("WeasyPrint could not lay out {what}: {error}").format(
             what=what, error=f"{type(exc).__name__}: {exc}")) from exc
-    anchors = {name: i for i, page in enumerate(document.pages) for name in sorted(page.anchors)}
+    anchors: dict[str, int] = {}
+    for i, page in enumerate(document.pages):  # a box split over pages names each: the first is its start
+        for name in sorted(page.anchors):
+            anchors.setdefault(name, i)
     return Part(document, style, prefix, anchors)
 
 

@@ -176,7 +176,10 @@ def test_no_working_notes_in_chapters_and_a_matrix_appendix(built, demo):
     body = pdf_text(pdf, 4, len(labels(pdf)))
     chapters, _, appendices = body.partition("附录一")
     assert "检查项：" not in flat(chapters) and "记录：《" not in flat(chapters)
-    matrix = flat(appendices.partition("条款—表单—检查表对照表")[2])
+    # in reading order (a long title wraps inside its cell; -layout would interleave the columns)
+    raw = subprocess.run(["pdftotext", "-raw", "-f", "4", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # the body: page 4 on
+    matrix = flat(raw.partition("附录一")[2].partition("条款—表单—检查表对照表")[2])
     assert matrix, "no traceability appendix"
     numbering = Numbering.of(reg)
     for clause_id, forms in reg.index.forms_for.items():
@@ -281,6 +284,44 @@ def test_contents_list_chapters_by_default(built):
     assert len(re.findall(r"^\s*第.+章", toc, re.M)) == len(reg.chapters)
 
 
+def _contents_and_headings(pdf: Path, result) -> tuple[dict[str, int], dict[str, int]]:
+    """Read back with pypdf: each chapter's and appendix's page number as the contents print it,
+    and the body page its heading is on (the first body page with a line that is the heading)."""
+    from sqmkit.formats import RenderContext
+    from sqmkit.render.environment import make_environment
+    from sqmkit.render.handbook_pdf import appendices
+
+    reg = result.regulation
+    numbering = Numbering.of(reg)
+    ctx = RenderContext(reg, result.out_dir, make_environment(reg, numbering, []), numbering)
+    headings = [flat(numbering.label[ch.id] + ch.title) for ch in reg.chapters]
+    headings += [flat(ap.label + ap.title) for ap in appendices(ctx)]
+    reader = PdfReader(str(pdf))
+    page_labels = list(reader.page_labels)
+    body = [i for i, label in enumerate(page_labels) if label.isdigit()]
+    front = [flat(line) for i in range(body[0]) for line in reader.pages[i].extract_text().splitlines()]
+    printed, found = {}, {}
+    for heading in headings:
+        entry = [m for m in (re.fullmatch(re.escape(heading) + r"\.*(\d+)", line) for line in front) if m]
+        assert len(entry) == 1, f"{heading} is not in the contents once"
+        printed[heading] = int(entry[0].group(1))
+    lines = [{flat(line) for line in reader.pages[i].extract_text().splitlines()} for i in body]
+    for heading in headings:
+        found[heading] = next(n for n, text in enumerate(lines, 1) if heading in text)
+    return printed, found
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_contents_page_numbers_are_the_pages_the_headings_are_on(built, demo):
+    printed, found = _contents_and_headings(built[demo].path("handbook.pdf"), built[demo])
+    assert printed == found and len(printed) > len(built[demo].regulation.chapters)
+
+
+def test_contents_of_articles_print_the_chapters_pages_too(variant):
+    printed, found = _contents_and_headings(variant.path("handbook.pdf"), variant)
+    assert printed == found
+
+
 def test_contents_of_articles_have_no_orphans_and_forms_bind_in(variant):
     pdf, reg = variant.path("handbook.pdf"), variant.regulation
     page_labels = labels(pdf)
@@ -291,8 +332,9 @@ def test_contents_of_articles_have_no_orphans_and_forms_bind_in(variant):
     assert first.title is None and re.search(r"第一条\s+\S+", toc)  # an untitled 总则 article is listed
     for n in range(3, len(front) + 1):
         lines = [ln.strip() for ln in pdf_text(pdf, n).splitlines() if ln.strip()]
-        entries = [ln for ln in lines if ln.startswith("第")]
-        assert not re.match(r"第.+章", entries[-1]), f"a chapter entry is orphaned at the foot of page {n}"
+        entries = [ln for ln in lines if ln.startswith("第")]  # a last page may list only 附录 and 附件
+        orphan = bool(entries) and re.match(r"第.+章", entries[-1])
+        assert not orphan, f"a chapter entry is orphaned at the foot of page {n}"
     attached = [label for label in page_labels if label.startswith("附件")]
     assert {label.split("-")[0] for label in attached} == {f"附件{i}" for i in range(1, len(reg.forms) + 1)}
     start = page_labels.index(attached[0]) + 1
