@@ -24,7 +24,7 @@ from ..i18n import format_date, messages
 from ..messages import _
 from ..model import ArticleNode, ChapterNode, ItemNode, Regulation
 from ..numbering import Numbering
-from ..traceability import TraceRow
+from ..traceability import TraceRow, basis
 from . import docx_forms, docx_pack, docx_text, ooxml
 from .docx_cover import status_words, write_cover
 from .docx_styles import (ARTICLE, FRONT_TITLE, ITEM, LABEL, NOTE, TABLE_TEXT, XREF, Styles, new_document, page_footer,
@@ -191,10 +191,10 @@ class HandbookWriter:
                                                       Column(msg["clauses"], 3)], rows, self.plain, self.width)
             for row, form in zip(table.rows[1:], reg.forms):
                 self.bookmark(row.cells[1].paragraphs[0], self.anchors[form.id])
-                for i, clause in enumerate(form.clauses):
+                for i, link in enumerate(basis(reg, self.numbering, form.clauses)):
                     if i:
                         row.cells[2].paragraphs[0].add_run("、")
-                    self.link(row.cells[2].paragraphs[0], clause, self.numbering.ref_text(clause, see=False))
+                    self.link(row.cells[2].paragraphs[0], link.target, link.text)
         elif appendix.kind == "checklists":
             rows = [[c.code or str(i), c.title, c.subject or "",
                      "；".join(f"{b.grade}：{band_range(c.bands, j, msg)}" for j, b in enumerate(c.bands))]

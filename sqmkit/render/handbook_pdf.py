@@ -23,7 +23,7 @@ from ..formats import RenderContext
 from ..i18n import zh_numeral
 from ..model import Regulation
 from ..printing import ARCHIVAL, TAGGED, Part, layout, print_settings, wording, write_parts
-from ..traceability import TraceRow, matrix
+from ..traceability import TraceRow, basis, matrix
 from .environment import Links
 from .forms import form_parts
 from ..messages import _
@@ -88,6 +88,7 @@ def _context(ctx: RenderContext, part: str, **extra: Any) -> dict[str, Any]:
     reg = ctx.regulation
     return {"part": part, "links": Links(reg, ctx.numbering, "print"), "logo": ctx.options.logo,
             "print_options": reg.profile.branding.print,
+            "basis": lambda ids: basis(reg, ctx.numbering, list(ids)),  # a form's 依据条款, ranges compressed
             **print_settings(ctx), **_header(ctx), **extra}
 
 
