@@ -1,13 +1,18 @@
-"""``sqmkit build --all``: every client of a workspace, one after the other, with a progress bar
-(plain lines when not on a terminal), a summary table, and a failure of one client reported
-without stopping the others."""
+"""``sqmkit build --all``: every client of a workspace, ``--jobs N`` at once (each in a process of
+its own; default one per core) or on a Dask cluster (``--executor``, :mod:`sqmkit.executors`),
+with a progress bar (plain lines when not on a terminal) that advances as clients finish, a
+summary table in client order, and a failure of one client reported without stopping the others.
+
+The store is read and written here, in the one parent process: the jobs get each client's issued
+versions and hand back their build records, which are saved as they arrive.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import click
 
@@ -16,6 +21,7 @@ from .errors import SqmkitError
 from .messages import _
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .executors import Done, Job
     from .plugins import Manager
     from .workspace import Workspace
 
@@ -29,27 +35,58 @@ class Outcome:
     seconds: float
     files: int = 0
     problem: str | None = None
+    cached: bool = False
 
 
-def build_client(ws: "Workspace", mgr: "Manager", client_id: str, out: Path, formats: list[str] | None,
-                 templates: str | None) -> Outcome:
-    """Build one client of the workspace; a problem is the outcome, not an exception."""
-    from .build import build
+def jobs_of(ws: "Workspace", ids: list[str], out: Path, formats: list[str] | None, templates: str | None,
+            force: bool) -> tuple[list["Job"], list[Outcome]]:
+    """A job per client, with its issued versions read from the store once; a client whose
+    profile file cannot be built (a wrong id) is an outcome already."""
     from .clients import check_file_id
+    from .executors import Job
+    from .store import open_store
 
-    start = time.perf_counter()
-    try:
-        path = ws.profile_path(client_id)
-        check_file_id(path)
-        result = build(path, out, formats, mgr=mgr, templates=templates, store_path=ws.store_path)
-    except SqmkitError as exc:
-        return Outcome(client_id, False, time.perf_counter() - start, problem=str(exc))
-    return Outcome(client_id, True, time.perf_counter() - start, len(result.files))
+    jobs, refused = [], []
+    with open_store(ws.store_path) as store:
+        versions = {cid: store.versions(cid) for cid in ids}
+    for cid in ids:
+        path = ws.profile_path(cid)
+        try:
+            check_file_id(path)
+        except SqmkitError as exc:
+            refused.append(Outcome(cid, False, 0.0, problem=str(exc)))
+            continue
+        jobs.append(Job(cid, str(path), str(out), formats, templates, versions[cid], force))
+    return jobs, refused
 
 
 def build_all(ws: "Workspace", mgr: "Manager", out: Path, formats: list[str] | None, templates: str | None,
-              each: Iterable[str]) -> list[Outcome]:
-    return [build_client(ws, mgr, cid, out, formats, templates) for cid in each]
+              ids: list[str], *, jobs: int | None = None, executor: str = "local", force: bool = False,
+              done: Callable[[Outcome], None] = lambda o: None) -> list[Outcome]:
+    """Build the clients ``ids`` and record each build in the store as it finishes (calling
+    ``done`` with it); the outcomes in the order of ``ids``."""
+    from .build import save_record
+    from .executors import run
+
+    work, outcomes = jobs_of(ws, ids, out, formats, templates, force)
+    for outcome in outcomes:
+        done(outcome)
+    for result in run(work, executor, jobs, mgr):
+        outcome = _saved(ws, result, save_record)
+        outcomes.append(outcome)
+        done(outcome)
+    order = {cid: n for n, cid in enumerate(ids)}
+    return sorted(outcomes, key=lambda o: order[o.client])
+
+
+def _saved(ws: "Workspace", result: "Done", save: Callable[..., None]) -> Outcome:
+    """The outcome of a finished job, its build recorded in the store."""
+    if result.ok and result.record:
+        try:
+            save(ws.store_path, result.record, result.profile)
+        except SqmkitError as exc:
+            return Outcome(result.client, False, result.seconds, result.files, str(exc))
+    return Outcome(result.client, result.ok, result.seconds, result.files, result.problem, result.cached)
 
 
 def summary(outcomes: list[Outcome]) -> list[str]:
@@ -57,7 +94,7 @@ def summary(outcomes: list[Outcome]) -> list[str]:
     rows = [[_("client"), _("result"), _("seconds"), _("files")]]
     problems: dict[int, str] = {}
     for o in outcomes:
-        rows.append([o.client, _("ok") if o.ok else _("FAILED"), f"{o.seconds:.1f}", str(o.files)])
+        rows.append([o.client, _result(o), f"{o.seconds:.1f}", str(o.files)])
         if o.problem:
             problems[len(rows) - 1] = o.problem
     lines = []
@@ -69,7 +106,8 @@ def summary(outcomes: list[Outcome]) -> list[str]:
 
 
 def run_all_cli(ws: "Workspace", mgr: "Manager", out: str | None, formats: list[str] | None,
-                templates: str | None, quiet: bool) -> None:
+                templates: str | None, quiet: bool, *, force: bool = False, jobs: int | None = None,
+                executor: str = "local") -> None:
     """``build --all`` for the command line: progress, summary, exit 1 when any client failed."""
     import sys
 
@@ -82,23 +120,37 @@ def run_all_cli(ws: "Workspace", mgr: "Manager", out: str | None, formats: list[
         return
     root = Path(out) if out else ws.out_dir
     _speak_like(ws.profile_path(ids[0]))
+    start = time.perf_counter()
+
+    def run(done: Callable[[Outcome], None]) -> list[Outcome]:
+        return build_all(ws, mgr, root, formats, templates, ids, jobs=jobs, executor=executor, force=force,
+                         done=done)
+
     if sys.stderr.isatty() and not quiet:
-        with click.progressbar(ids, label=_("building"), file=sys.stderr,
+        with click.progressbar(length=len(ids), label=_("building"), file=sys.stderr,
                                item_show_func=lambda c: c or "") as bar:
-            outcomes = build_all(ws, mgr, root, formats, templates, bar)
+            outcomes = run(lambda o: bar.update(1, o.client))
     else:
-        outcomes = []
-        for n, cid in enumerate(ids, 1):
+        finished = []
+
+        def say(o: Outcome) -> None:
+            finished.append(o)
             if not quiet:
-                click.echo(_("[{n}/{total}] building {id}").format(n=n, total=len(ids), id=cid), err=True)
-            outcomes.extend(build_all(ws, mgr, root, formats, templates, [cid]))
+                click.echo(_("[{n}/{total}] {id}: {result}").format(
+                    n=len(finished), total=len(ids), id=o.client, result=_result(o)), err=True)
+
+        outcomes = run(say)
     for line in summary(outcomes):
         click.echo(line)
     failed = [o.client for o in outcomes if not o.ok]
-    click.echo(_("{ok} of {total} built into {out}").format(ok=len(outcomes) - len(failed), total=len(outcomes),
-                                                            out=root))
+    click.echo(_("{ok} of {total} built into {out} in {seconds}s").format(
+        ok=len(outcomes) - len(failed), total=len(outcomes), out=root, seconds=f"{time.perf_counter() - start:.1f}"))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _result(o: Outcome) -> str:
+    return _("up to date") if o.cached else _("ok") if o.ok else _("FAILED")
 
 
 def _speak_like(profile: Path) -> None:

@@ -15,12 +15,13 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .assemble import Issued, assemble, read_profile
 from .assets import publish_logo, read_logo, template_folder
+from . import buildcache, jinjacache
 from .carryover import carry, inputs_hash, new_files, plan, previous_manifest
 from .clients import plugin_versions
 from .errors import BuildError, SqmkitError
@@ -33,22 +34,37 @@ from .profile import Profile
 from .render.environment import core_template_dir, make_environment
 from .versions import draft_words
 from .yamlio import YamlDoc
+from . import worker
 from .messages import _
 
 
-@dataclass
 class BuildResult:
-    regulation: Regulation
-    out_dir: Path
-    files: dict[str, str] = field(default_factory=dict)  # relative path → sha256
-    timings: dict[str, float] = field(default_factory=dict)
+    """What a build made: the folder, its files (relative path → sha256) and timings. A build the
+    cache found up to date (``cached``) assembled nothing; its :attr:`regulation` is assembled
+    when first asked for."""
+
+    def __init__(self, regulation: "Regulation | Callable[[], Regulation]", out_dir: Path,
+                 files: dict[str, str] | None = None, timings: dict[str, float] | None = None,
+                 cached: bool = False) -> None:
+        self._regulation = regulation
+        self.out_dir, self.files, self.timings, self.cached = out_dir, files or {}, timings or {}, cached
+        #: what the store records of this build; the client's profile data and file, when read
+        self.record: dict[str, Any] = {}
+        self.client: tuple[dict[str, Any], str | None] | None = None
+
+    @property
+    def regulation(self) -> Regulation:
+        if not isinstance(self._regulation, Regulation):
+            self._regulation = self._regulation()
+        return self._regulation
 
     def path(self, rel: str) -> Path:
         return self.out_dir / rel
 
 
 def load(profile_path: str | Path, mgr: Manager | None = None, store_path: str | Path | None = None,
-         issued: "Frozen | None" = None) -> tuple[Manager, Profile, YamlDoc, Regulation]:
+         issued: "Frozen | None" = None, versions: list[dict[str, Any]] | None = None,
+         ) -> tuple[Manager, Profile, YamlDoc, Regulation]:
     """Read a profile and assemble its regulation (no output); the versions issued in the store
     at ``store_path`` join the revision log, and the regulation is a draft unless the store holds
     an issued version of this very profile (same version, same profile bytes). ``issued`` (an
@@ -57,7 +73,7 @@ def load(profile_path: str | Path, mgr: Manager | None = None, store_path: str |
     mgr = mgr or get_plugin_manager()
     profile, doc = read_profile(mgr, profile_path)
     if issued is None:
-        issued = issued_state(store_path, profile, Path(profile_path))
+        issued = issued_state(store_path, profile, Path(profile_path), versions)
     reg = assemble(mgr, profile, doc, issued.versions)
     reg.draft = issued.draft
     return mgr, profile, doc, reg
@@ -75,15 +91,18 @@ def profile_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def issued_state(store_path: str | Path | None, profile: Profile, path: Path) -> Frozen:
-    """The versions of the client issued in the store (none without a store), and whether the
-    profile at ``path`` is a draft: not issued with this version and these exact bytes."""
-    if store_path is None:
-        return Frozen([], True)
-    from .store import open_store
+def issued_state(store_path: str | Path | None, profile: Profile, path: Path,
+                 rows: list[dict[str, Any]] | None = None) -> Frozen:
+    """The versions of the client issued in the store (none without a store; ``rows``, the store's
+    records of them, when given), and whether the profile at ``path`` is a draft: not issued with
+    this version and these exact bytes."""
+    if rows is None:
+        if store_path is None:
+            return Frozen([], True)
+        from .store import open_store
 
-    with open_store(store_path) as store:
-        rows = store.versions(profile.id)
+        with open_store(store_path) as store:
+            rows = store.versions(profile.id)
     digest = profile_sha256(path)
     issued = any(r["version"] == profile.document.version and r.get("profile_sha256") == digest for r in rows)
     return Frozen([Issued(r["version"], dt.date.fromisoformat(r["date"]), r["description"]) for r in rows],
@@ -153,27 +172,64 @@ def build(
     store_path: str | Path | None = None,
     progress: Callable[[str], None] = lambda m: None,
     issued: Frozen | None = None,
+    force: bool = False,
+    versions: list[dict[str, Any]] | None = None,
 ) -> BuildResult:
     """Build the outputs of one client into ``out_root/<client-id>/``, atomically; ``issued``
-    as for :func:`load` (an issue or a rebuild)."""
+    as for :func:`load` (an issue or a rebuild); ``versions``, the store's records of the client's
+    issued versions, in place of reading them from ``store_path``. A build whose inputs are those
+    of the last one does nothing, and a format whose own inputs are unchanged is kept
+    (:mod:`sqmkit.buildcache`); ``force`` renders everything asked for."""
     t0 = time.perf_counter()
+    mgr = mgr or get_plugin_manager()
+    req = _Request(Path(profile_path), prepare_root(Path(out_root)), formats, Path(templates) if templates else None,
+                   Path(store_path) if store_path is not None else None, progress, issued, versions, force)
+    given = versions if issued is None else [[(v.version, str(v.date), v.description) for v in issued.versions],
+                                            issued.draft]
+    probe = buildcache.probe(buildcache.RawInputs(req.profile, formats, req.templates, req.store, given), mgr)
+    if probe is not None and probe.raw is not None and probe.known and not force:
+        manifest = buildcache.up_to_date(req.out_root, probe.client, probe.raw)
+        if manifest is not None:
+            check_target(req.out_root / probe.client, probe.client)  # a file added since is refused, as always
+            progress(_("{client} is up to date: nothing to build").format(client=probe.client))
+            return _unchanged(req, mgr, manifest, t0)
+    return _build(req, mgr, probe, t0)
+
+
+@dataclass(frozen=True)
+class _Request:
+    profile: Path
+    out_root: Path
+    formats: list[str] | None
+    templates: Path | None
+    store: Path | None
+    progress: Callable[[str], None]
+    issued: Frozen | None
+    versions: list[dict[str, Any]] | None
+    force: bool
+
+
+def _build(req: _Request, mgr: Manager, probe: "buildcache.Probe | None", t0: float) -> BuildResult:
+    profile_path, out_root, formats, progress = req.profile, req.out_root, req.formats, req.progress
     progress(_("reading the profile and assembling the regulation"))
-    mgr, profile, doc, reg = load(profile_path, mgr, store_path, issued)
+    mgr, profile, doc, reg = load(profile_path, mgr, req.store, req.issued, req.versions)
     timings = {"assemble": time.perf_counter() - t0}
     available = mgr.output_formats()
     chosen = _choose(available, formats)
     numbering = Numbering.of(reg)
-    user_templates = Path(templates) if templates else template_folder(profile, doc)
+    user_templates = req.templates or template_folder(profile, doc)
     folders = ([user_templates] if user_templates else []) + mgr.template_dirs(profile)
-    env = make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile))
+    env = jinjacache.attach(make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile)))
     env.globals.update(draft=reg.draft, draft_words=draft_words(reg.language))
 
     logo = read_logo(profile, doc)  # checked again as it is read: what is published is what was checked
-    out_root = prepare_root(Path(out_root))
     target = out_root / profile.id
     check_target(target, profile.id)
     inputs = inputs_hash(reg, [*folders, core_template_dir()], plugin_versions(mgr))
-    render, keep = plan(chosen, bool(formats), list(available), previous_manifest(target), inputs, target)
+    keys = buildcache.format_keys(reg, numbering, inputs, probe.code if probe else "", folders, list(available))
+    prev_keys = buildcache.previous_keys(out_root, profile.id) if probe else {}
+    render, keep = plan(chosen, bool(formats), list(available), previous_manifest(target), inputs, target,
+                        keys if probe else None, prev_keys, req.force)
     companions = _companions(render, keep, chosen, env.globals, bool(formats))
     staging = make_staging(out_root, profile.id)
     try:
@@ -184,25 +240,78 @@ def build(
         chosen = [name for name in available if name in by_format or name in keep]
         files = _write_manifest(staging, reg, chosen, inputs, {**by_format, **keep})
         os.chmod(staging, 0o755)
+        buildcache.forget(out_root, profile.id)
         swap_in(staging, target, profile.id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if probe is not None:
+        made = [n for n in by_format if n not in companions] + [n for n in keep if prev_keys.get(n) == keys[n]]
+        buildcache.write_cache(out_root, profile.id, probe.raw if probe.client == profile.id else None,
+                               {n: keys[n] for n in made})
     timings["total"] = time.perf_counter() - t0
     result = BuildResult(reg, target, files, timings)
-    if store_path is not None:
-        _record(store_path, mgr, profile, reg, result, chosen)
+    result.record = _build_record(mgr, profile, reg, result, chosen)
+    result.client = (profile.model_dump(mode="json"), str(profile.source) if profile.source else None)
+    if req.store is not None:
+        save_record(req.store, result.record, result.client)
     return result
+
+
+def _unchanged(req: _Request, mgr: Manager, manifest: dict[str, Any], t0: float) -> BuildResult:
+    """The result of a build the cache found up to date; the store records it like any build."""
+    profile_path, store_path, target = req.profile, req.store, req.out_root / str(manifest["client"])
+    files = {str(k): str(v) for k, v in manifest["files"].items()}
+    result = BuildResult(lambda: load(profile_path, mgr, store_path, req.issued, req.versions)[3], target, files,
+                         {"total": time.perf_counter() - t0}, cached=True)
+    document: dict[str, Any] = manifest["document"] if isinstance(manifest.get("document"), dict) else {}
+    result.record = {
+        "client": manifest["client"], "version": document.get("version"), "out_dir": str(target),
+        "formats": manifest.get("formats"), "files": len(files), "cached": True,
+        "manifest_sha256": hashlib.sha256((target / "manifest.json").read_bytes()).hexdigest(),
+        "profile_sha256": profile_sha256(Path(profile_path)), "plugins": plugin_versions(mgr),
+    }
+    if req.store is not None:
+        save_record(req.store, result.record, result.client)
+    return result
+
+
+#: formats a build runs in a forked worker beside the others (when there are others, and a
+#: second core): the blank forms and forms.pdf, while the build lays out the handbook PDF
+PARALLEL_FORMATS: tuple[str, ...] = ("forms",)
+#: whether a build may fork that worker: ``build --all`` turns it off in its jobs, which already
+#: keep every core busy (and a Dask worker is a daemon, which may not have children)
+FORK_FORMATS = True
+
+
+def fork_formats(allowed: bool) -> bool:
+    """Allow or forbid the worker of :data:`PARALLEL_FORMATS` in this process; returns the old
+    setting."""
+    global FORK_FORMATS
+    before, FORK_FORMATS = FORK_FORMATS, allowed
+    return before
 
 
 def _render_all(mgr: Manager, formats: list[OutputFormat], ctx: RenderContext, user_templates: Path | None,
                 timings: dict[str, float]) -> dict[str, list[str]]:
-    """Run the formats in order; returns the files each one wrote."""
+    """Run the formats in order, one of :data:`PARALLEL_FORMATS` in a worker process started
+    first; returns the files each one wrote (the same files, and bytes, as one after another)."""
     by_format: dict[str, list[str]] = {}
-    for fmt in formats:
-        t, before = time.perf_counter(), set(new_files(ctx.out_dir, set()))
-        _render(mgr, fmt, ctx, user_templates)
-        timings[fmt.name], by_format[fmt.name] = time.perf_counter() - t, new_files(ctx.out_dir, before)
+    aside = [f for f in formats if f.name in PARALLEL_FORMATS and f.name not in ctx.state.pages_only][:1]
+    helper = worker.start(aside[0].name, lambda c: _render(mgr, aside[0], c, user_templates), ctx) \
+        if aside and len(formats) > 1 and FORK_FORMATS and worker.can_fork() else None
+    try:
+        for fmt in formats:
+            if helper is not None and fmt.name == helper.name:
+                continue
+            t, before = time.perf_counter(), set(new_files(ctx.out_dir, set()))
+            _render(mgr, fmt, ctx, user_templates)
+            timings[fmt.name], by_format[fmt.name] = time.perf_counter() - t, new_files(ctx.out_dir, before)
+        if helper is not None:
+            by_format[helper.name], timings[helper.name] = worker.finish(helper, ctx)
+    finally:
+        if helper is not None:
+            helper.stop()
     return by_format
 
 
@@ -219,18 +328,25 @@ def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext, user_templates:
         raise render_fault(mgr, fmt.name, exc, user_templates) from exc
 
 
-def _record(store_path: str | Path, mgr: Manager, profile: Profile, reg: Regulation, result: BuildResult,
-            formats: list[str]) -> None:
+def _build_record(mgr: Manager, profile: Profile, reg: Regulation, result: BuildResult,
+                  formats: list[str]) -> dict[str, Any]:
+    """What the store records of a build (but the time and the last issue, added as it is saved)."""
+    return {
+        "client": profile.id, "version": reg.document.version, "out_dir": str(result.out_dir), "formats": formats,
+        "manifest_sha256": hashlib.sha256((result.out_dir / "manifest.json").read_bytes()).hexdigest(),
+        "files": len(result.files), "profile_sha256": profile_sha256(profile.source) if profile.source else None,
+        "plugins": plugin_versions(mgr),
+    }
+
+
+def save_record(store_path: str | Path, record: dict[str, Any],
+                client: tuple[dict[str, Any], str | None] | None) -> None:
+    """Record a build in the store (and the client's profile data and file, when the build read
+    them): see :attr:`BuildResult.record` and :attr:`BuildResult.client`."""
     from .store import now_iso, open_store
 
-    manifest_hash = hashlib.sha256((result.out_dir / "manifest.json").read_bytes()).hexdigest()
-    digest = profile_sha256(profile.source) if profile.source else None
     with open_store(store_path) as store:
-        store.save_client(profile.id, profile.model_dump(mode="json"), str(profile.source) if profile.source else None)
-        issued = store.versions(profile.id)
-        store.add_build({
-            "client": profile.id, "at": now_iso(), "version": reg.document.version,
-            "out_dir": str(result.out_dir), "formats": formats, "manifest_sha256": manifest_hash,
-            "files": len(result.files), "profile_sha256": digest, "plugins": plugin_versions(mgr),
-            "last_issue": issued[-1]["version"] if issued else None,
-        })
+        if client is not None:
+            store.save_client(str(record["client"]), client[0], client[1])
+        issued = store.versions(str(record["client"]))
+        store.add_build({**record, "at": now_iso(), "last_issue": issued[-1]["version"] if issued else None})

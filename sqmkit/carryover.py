@@ -63,7 +63,7 @@ def previous_manifest(target: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _intact(target: Path, manifest: dict[str, Any], files: list[str]) -> bool:
+def intact(target: Path, manifest: dict[str, Any], files: list[str]) -> bool:
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     for rel in files:
         path = target / rel
@@ -75,20 +75,24 @@ def _intact(target: Path, manifest: dict[str, Any], files: list[str]) -> bool:
 
 
 def plan(chosen: list[str], asked: bool, available: list[str], prev: dict[str, Any] | None, inputs: str,
-         target: Path) -> tuple[list[str], dict[str, list[str]]]:
-    """``(formats to render, {format: files to keep from the last build})``: the formats the last
-    build holds and this one does not render are kept when the inputs are the same and their files
-    intact; else the linked formats are rendered together."""
+         target: Path, keys: dict[str, str] | None = None, prev_keys: dict[str, str] | None = None,
+         force: bool = False) -> tuple[list[str], dict[str, list[str]]]:
+    """``(formats to render, {format: files to keep from the last build})``. A format the last
+    build holds is kept, its files intact, when this build does not render it and the inputs are
+    the same, or when its own key (:mod:`sqmkit.buildcache`) is the one its files were made with
+    (not with ``force``); else the linked formats are rendered together."""
     keep: dict[str, list[str]] = {}
     by_format = prev.get("by_format") if prev else None
-    if prev is not None and prev.get("inputs") == inputs and isinstance(by_format, dict):
+    keys, prev_keys = keys or {}, prev_keys or {}
+    same_inputs = prev is not None and prev.get("inputs") == inputs
+    if prev is not None and isinstance(by_format, dict):
         for name in available:
             files = by_format.get(name)
-            if name in chosen or not isinstance(files, list):
-                continue
-            if _intact(target, prev, [str(f) for f in files]):
+            cached = name in keys and prev_keys.get(name) == keys[name]
+            wanted = cached and not force if name in chosen else same_inputs or cached
+            if wanted and isinstance(files, list) and intact(target, prev, [str(f) for f in files]):
                 keep[name] = [str(f) for f in files]
-    render = list(chosen)
+    render = [n for n in chosen if n not in keep]
     if asked and any(name in LINKED for name in chosen):
         render += [n for n in LINKED if n in available and n not in render and n not in keep]
     return [n for n in available if n in render], keep

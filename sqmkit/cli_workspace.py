@@ -94,8 +94,14 @@ def _stores(ws: Workspace | None, store: str | None, no_store: bool) -> Path | N
               help="a store file to use instead of the workspace's (compatibility)")
 @click.option("--no-store", is_flag=True, help="do not read or record anything in the store")
 @click.option("-q", "--quiet", is_flag=True, help="no progress messages")
+@click.option("--force", is_flag=True, help="build everything asked for, even what the build cache says is current")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="with --all: clients built at once, each in a process of its own (default: the number of cores)")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask://HOST:PORT",
+              help="with --all: where the clients are built: local processes, or a Dask cluster's scheduler")
 def build(target: str | None, build_all: bool, out: str | None, formats: tuple[str, ...], templates: str | None,
-          workspace: str | None, store: str | None, no_store: bool, quiet: bool) -> None:
+          workspace: str | None, store: str | None, no_store: bool, quiet: bool, force: bool, jobs: int | None,
+          executor: str) -> None:
     """Build a client's handbook site, PDF, forms and checklists into OUT/<client-id>/.
 
     CLIENT is a client id of the workspace; PROFILE a profile file (outside a workspace it builds
@@ -108,13 +114,17 @@ def build(target: str | None, build_all: bool, out: str | None, formats: tuple[s
             raise click.UsageError(_("--all builds every client; give no CLIENT with it"))
         from .batch import run_all_cli
 
-        run_all_cli(need_workspace(workspace), _manager(), out, _chosen_formats(formats), templates, quiet)
+        run_all_cli(need_workspace(workspace), _manager(), out, _chosen_formats(formats), templates, quiet,
+                    force=force, jobs=jobs, executor=executor)
         return
-    _build_one(target, ws, out, _chosen_formats(formats), templates, _stores(ws, store, no_store), quiet)
+    from .cli_group import build_named_group  # a group's id: its units and its portal, as 'group build'
+
+    if not build_named_group(target, ws, out, _chosen_formats(formats), quiet):
+        _build_one(target, ws, out, _chosen_formats(formats), templates, _stores(ws, store, no_store), quiet, force)
 
 
 def _build_one(target: str, ws: Workspace | None, out: str | None, formats: list[str] | None, templates: str | None,
-               store: Path | None, quiet: bool) -> None:
+               store: Path | None, quiet: bool, force: bool = False) -> None:
     from .build import build as run_build
 
     profile, owner = resolve_target(target, ws)
@@ -131,7 +141,11 @@ def _build_one(target: str, ws: Workspace | None, out: str | None, formats: list
         raise click.UsageError(_("outside a workspace, give the output folder with -o"))
     out_root = Path(out) if out is not None else owner.out_dir if owner is not None else Path("out")
     result = run_build(profile, out_root, formats, mgr=_manager(), templates=templates, store_path=store,
-                       progress=_progress(quiet))
+                       progress=_progress(quiet), force=force)
+    if result.cached:
+        click.echo(_("{folder} is up to date: the inputs are those of its last build, so nothing was built "
+                     "({files} files; --force builds again)").format(folder=result.out_dir, files=len(result.files)))
+        return
     reg = result.regulation
     click.echo(_("built {company} {title} ({number} {version}): {chapters} chapters, {forms} forms, "
                  "{checklists} checklists, {files} files in {folder} ({seconds}s)").format(

@@ -19,6 +19,7 @@ tells a limit apart from malformed YAML.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -39,27 +40,27 @@ class LimitExceeded(yaml.MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with the checks and limits described in the module docstring."""
+class _Bounded:
+    """The checks and limits described in the module docstring, over a composer and a safe
+    constructor (mixed into :class:`BoundedLoader` and :class:`FastBoundedLoader`)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._composed = 0  # nodes composed so far, aliases included
+    _depth = 0
+    _composed = 0  # nodes composed so far, aliases included
 
     # -- composing: depth, number of values, string length, keys per mapping ----------------------
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        parser: Any = self  # a composer over a parser (Python's or libyaml's)
         self._depth += 1
         self._composed += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 raise LimitExceeded(_("nested deeper than {limit} levels (the limit)").format(limit=MAX_YAML_DEPTH),
-                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+                                    parser.peek_event().start_mark)
             if self._composed > MAX_YAML_NODES:
                 raise LimitExceeded(_("more than {limit} values (the limit)").format(limit=MAX_YAML_NODES),
-                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
-            node = super().compose_node(parent, index)
+                                    parser.peek_event().start_mark)
+            node: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
         if isinstance(node, ScalarNode) and len(node.value) > MAX_YAML_SCALAR_CHARS:
@@ -74,7 +75,7 @@ class BoundedLoader(yaml.SafeLoader):
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep)
+            return super().construct_object(node, deep)  # type: ignore[misc]
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, ArithmeticError, AttributeError, LookupError):
@@ -82,6 +83,37 @@ class BoundedLoader(yaml.SafeLoader):
             text = node.value if isinstance(node, ScalarNode) else ""
             raise ConstructorError(None, None, _("cannot read {value!r} as a value of type {kind}").format(
                 value=text[:40], kind=kind), node.start_mark) from None
+
+
+class BoundedLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's safe loader (pure Python) with the checks and limits of the module docstring:
+    the reference, and the reader of a file the fast loader refuses (so every message about a
+    malformed file is PyYAML's own)."""
+
+
+try:
+    from yaml._yaml import CParser as _CParser
+    _WITH_LIBYAML = True
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _WITH_LIBYAML = False
+
+
+if _WITH_LIBYAML:
+    class FastBoundedLoader(_Bounded, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,
+                            yaml.resolver.Resolver):
+        """The same checks, composed in Python (so the depth and size limits hold while
+        composing) from the events of libyaml's C parser: several times faster than PyYAML's
+        Python scanner, with the same nodes, values and lines."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    LOADERS: tuple[type, ...] = (BoundedLoader, FastBoundedLoader)
+else:  # pragma: no cover - PyYAML built without libyaml
+    LOADERS = (BoundedLoader,)
 
 
 def measure(root: Node) -> None:
@@ -177,19 +209,38 @@ def _refuse_merge(loader: BoundedLoader, node: Node) -> Any:
     raise ConstructorError(None, None, _("merge keys (<<) are not supported; write the keys out"), node.start_mark)
 
 
-BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-BoundedLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-BoundedLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-for _tag in ("binary", "set", "omap", "pairs"):
-    BoundedLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
-BoundedLoader.add_constructor("tag:yaml.org,2002:merge", _refuse_merge)
+for _loader in LOADERS:
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[attr-defined]
+    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[attr-defined]
+    _loader.add_constructor("tag:yaml.org,2002:float", _construct_float)  # type: ignore[attr-defined]
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[attr-defined]
+    for _tag in ("binary", "set", "omap", "pairs"):
+        _loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)  # type: ignore[attr-defined]
+    _loader.add_constructor("tag:yaml.org,2002:merge", _refuse_merge)  # type: ignore[attr-defined]
+
+#: what the fast loader leaves to the reference, where libyaml and PyYAML differ: characters
+#: PyYAML's reader refuses, byte order marks, tabs (libyaml accepts them in places PyYAML does not), what may be a
+#: tag (a ``!`` starting a token), a directive (``%`` starting a line) or a block scalar header with
+#: more after it than PyYAML allows
+_TO_REFERENCE = re.compile("[^\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+                           "|\ufeff|(?:^|[\\s\\[{,])!|^%|[|>][-+0-9]*[^-+0-9\\s]", re.MULTILINE)
 
 
-def compose_and_construct(text: str) -> tuple[Any, Node | None]:
+def compose_and_construct(text: str, fast: bool = True) -> tuple[Any, Node | None]:
     """Parse one YAML document from ``text``: (data, root node), both None for an empty document.
-    Raises :class:`yaml.YAMLError` (:class:`LimitExceeded` for a limit)."""
-    loader = BoundedLoader(text)
+    Raises :class:`yaml.YAMLError` (:class:`LimitExceeded` for a limit). The fast loader reads it
+    when it can; whatever it refuses is read again by :class:`BoundedLoader`, whose error is raised,
+    so a malformed file gets PyYAML's own message and line."""
+    if fast and len(LOADERS) > 1 and not _TO_REFERENCE.search(text):
+        try:
+            return _compose(LOADERS[1], text)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return _compose(BoundedLoader, text)
+
+
+def _compose(cls: type, text: str) -> tuple[Any, Node | None]:
+    loader = cls(text)
     try:
         root = loader.get_single_node()
         if root is None:
