@@ -10,7 +10,6 @@ versions and hand back their build records, which are saved as they arrive.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -18,24 +17,13 @@ import click
 
 from .columns import table
 from .errors import SqmkitError
+from .executors import Outcome
 from .messages import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from .executors import Done, Job
     from .plugins import Manager
     from .workspace import Workspace
-
-
-@dataclass
-class Outcome:
-    """One client's result in ``build --all``."""
-
-    client: str
-    ok: bool
-    seconds: float
-    files: int = 0
-    problem: str | None = None
-    cached: bool = False
 
 
 def jobs_of(ws: "Workspace", ids: list[str], out: Path, formats: list[str] | None, templates: str | None,

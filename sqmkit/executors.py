@@ -48,8 +48,9 @@ class Job:
 
 
 @dataclass
-class Done:
-    """One client's result: the build record and profile data for the store, or the problem."""
+class Outcome:
+    """One client's result in ``build --all``: built (how long, how many files, from the cache) or
+    the problem."""
 
     client: str
     ok: bool
@@ -57,6 +58,12 @@ class Done:
     files: int = 0
     problem: str | None = None
     cached: bool = False
+
+
+@dataclass
+class Done(Outcome):
+    """A job's outcome with what the parent saves in the store: the build record and profile data."""
+
     record: dict[str, Any] | None = None
     profile: tuple[dict[str, Any], str | None] | None = None
 
