@@ -110,9 +110,11 @@ def group_build(group_id: str, out: str | None, formats: tuple[str, ...], site_o
 def _run_build(ws: "Workspace", grp: "GroupProfile", out: str | None, formats: list[str] | None, site_only: bool,
                quiet: bool) -> None:
     from .groupbuild import build_group
+    from .messages import set_language
 
     t0 = time.perf_counter()
     result = build_group(ws, grp, _manager(), Path(out) if out else None, formats, site_only, _progress(quiet))
+    set_language(grp.language)  # each unit's build spoke its own profile's language; the summary is the group's
     for unit in result.units:
         state = _("draft") if unit.draft else _("issued")
         click.echo(f"{unit.id}: {unit.company} {unit.version} {state}")

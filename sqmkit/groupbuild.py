@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from .errors import BuildError
 from .groups import GroupProfile
-from .messages import _
+from .messages import _, use_language
 from .model import Regulation
 from .outdir import prepare_root
 from .plugins import Manager
@@ -75,7 +75,8 @@ def build_group(ws: Workspace, group: GroupProfile, mgr: Manager, out_root: Path
     regs = []
     for unit in group.units:
         t = time.perf_counter()
-        progress(_("unit {unit}").format(unit=unit))
+        with use_language(group.language):  # the group's own lines in its language (units set their own)
+            progress(_("unit {unit}").format(unit=unit))
         path = ws.profile_path(unit)
         if site_only:
             regs.append(load(path, mgr, ws.store_path)[3])
