@@ -23,7 +23,7 @@ from .hookspecs import FAMILY_HOOKS, hookimpl, hookspec
 from .lint import Finding, Report, check_plugin
 from .model import (
     ArticleNode, BandNode, ChapterNode, Clause, CheckItemNode, ChecklistNode, CheckSectionNode, FieldNode, FormNode,
-    FormSectionNode, ItemNode, Regulation, RevisionEntry,
+    FormSectionNode, ItemNode, Regulation, RevisionEntry, strings_of,
 )
 from .numbering import Numbering
 from .params import MissingParameter, effective_organization, effective_parameters, lookup
@@ -49,7 +49,7 @@ __all__ = [
     "scale_problems", "ParamSpec", "OrgUnit", "Post",
     # the assembled regulation (nodes)
     "Regulation", "Clause", "ChapterNode", "ArticleNode", "ItemNode", "FormNode", "FormSectionNode", "FieldNode",
-    "ChecklistNode", "CheckSectionNode", "CheckItemNode", "BandNode", "RevisionEntry", "Numbering",
+    "ChecklistNode", "CheckSectionNode", "CheckItemNode", "BandNode", "RevisionEntry", "Numbering", "strings_of",
     # output formats
     "OutputFormat", "RenderContext", "RenderOptions", "RenderState",
     # running the pipeline

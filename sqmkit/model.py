@@ -388,10 +388,11 @@ def walk_items(items: list[ItemNode]) -> Iterator[ItemNode]:
 
 
 def strings_of(value: Any) -> Iterator[str]:
+    """Every string inside a node of the regulation, a list, a tuple or a dict's values, in order."""
     if isinstance(value, str):
         yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
+    elif isinstance(value, (list, tuple, dict)):
+        for v in (value.values() if isinstance(value, dict) else value):
             yield from strings_of(v)
     elif hasattr(value, "__dataclass_fields__"):
         for name in value.__dataclass_fields__:

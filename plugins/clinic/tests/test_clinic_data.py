@@ -48,15 +48,7 @@ def clauses(pack: DataPack) -> dict[str, str | None]:
     return out
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
+_strings = sqmkit.strings_of  # every string inside a node, list or dict
 
 
 def _dump(model) -> dict:

@@ -27,19 +27,7 @@ def _manager() -> sqmkit.Manager:
     return sqmkit.get_plugin_manager([("courier", sqmkit_courier.plugin)], load_entry_points=False)
 
 
-def _strings(value):
-    """Every string inside a node of the assembled regulation (dataclasses, lists, dicts)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from _strings(getattr(value, name))
+_strings = sqmkit.strings_of  # every string inside a node, list or dict
 
 
 

@@ -305,15 +305,4 @@ def test_demo_tailoring_shows():
     assert "{{" not in text and "}}" not in text
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from _strings(getattr(value, name))
+_strings = sqmkit.strings_of  # every string inside a node, list or dict
