@@ -4,7 +4,8 @@
 The command runs in fresh processes, several times (hyperfine-like: warm-up, then runs); the
 median wall time and the median CPU time (user + system, which a loaded machine inflates less)
 are printed with the target (0.3 s), then the slowest imports of the command's own start-up
-(``python -X importtime``), and where the time of one run goes (import, plugins, profile, assembly).
+(``python -X importtime``), and where the time of one run goes (imports, plugins, profile, assembly;
+wall and CPU seconds).
 
     .venv/bin/python bench/bench_check.py [--runs 9] [--profile PATH]
 """
@@ -50,15 +51,21 @@ def imports(profile: str, top: int) -> list[tuple[float, str]]:
 
 STEPS = """
 import time, sys
-t = time.perf_counter(); import sqmkit.cli; t_import = time.perf_counter() - t
+marks = [(time.perf_counter(), time.process_time())]
+def mark():
+    marks.append((time.perf_counter(), time.process_time()))
+import sqmkit.cli; mark()
 from sqmkit.plugins import get_plugin_manager
 from sqmkit.assemble import assemble, read_profile
-t = time.perf_counter(); mgr = get_plugin_manager(); t_plugins = time.perf_counter() - t
-t = time.perf_counter(); mgr.industries(); t_data = time.perf_counter() - t
-t = time.perf_counter(); profile, doc = read_profile(mgr, sys.argv[1]); t_profile = time.perf_counter() - t
-t = time.perf_counter(); assemble(mgr, profile, doc, []); t_assemble = time.perf_counter() - t
-print(f"{t_import:.3f} {t_plugins:.3f} {t_data:.3f} {t_profile:.3f} {t_assemble:.3f}")
+import sqmkit.build; mark()
+mgr = get_plugin_manager(); mark()
+mgr.industries(); mark()
+profile, doc = read_profile(mgr, sys.argv[1]); mark()
+assemble(mgr, profile, doc, []); mark()
+print(" ".join(f"{b[0] - a[0]:.3f},{b[1] - a[1]:.3f}" for a, b in zip(marks, marks[1:])))
 """
+STEP_NAMES = ["import sqmkit.cli", "import the pipeline (assemble, build)", "plugin manager",
+              "plugin data (industries)", "profile", "assemble"]
 
 
 def main() -> None:
@@ -77,12 +84,16 @@ def main() -> None:
     print(f"| wall s | {statistics.median(walls):.3f} | {min(walls):.3f} | {TARGET} |")
     print(f"| CPU s (user+sys) | {statistics.median(cpus):.3f} | {min(cpus):.3f} | {TARGET} |")
     print(f"| python -c pass, CPU s | {statistics.median(c for _w, c in bare):.3f} | | |")
-    steps = [subprocess.run([sys.executable, "-c", STEPS, args.profile], capture_output=True, text=True,
-                            check=True).stdout.split() for _ in range(3)]
-    names = ["import sqmkit.cli", "plugin manager", "plugin data (industries)", "profile", "assemble"]
-    print("\nwhere one run goes (median of 3, wall s):")
-    for n, name in enumerate(names):
-        print(f"  {name:28s} {statistics.median(float(s[n]) for s in steps):.3f}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: a module changed since its .pyc was written is compiled "
+              "on every run (an installed sqmkit has its .pyc files)")
+    steps = [[tuple(map(float, pair.split(","))) for pair in subprocess.run(
+        [sys.executable, "-c", STEPS, args.profile], capture_output=True, text=True, check=True).stdout.split()]
+        for _ in range(5)]
+    print("\nwhere one run goes (median of 5; wall s, CPU s):")
+    for n, name in enumerate(STEP_NAMES):
+        wall, cpu = (statistics.median(s[n][i] for s in steps) for i in (0, 1))
+        print(f"  {name:38s} {wall:.3f}  {cpu:.3f}")
     print("\nslowest imports (self ms):")
     for ms, name in imports(args.profile, 12):
         print(f"  {ms:8.1f}  {name}")

@@ -3,9 +3,11 @@ domain errors turned into one-line messages with exit code 1 (usage errors exit 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
+from gettext import gettext as click_gettext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +67,71 @@ class UserError(click.ClickException):
         click.echo(_("Error: {message}").format(message=self.format_message()), file=file or sys.stderr)
 
 
+#: the commands whose code is imported only when they run or show their own help: name →
+#: (module, attribute, hidden, the first paragraph of their help, which ``sqmkit --help`` lists)
+LAZY_COMMANDS: dict[str, tuple[str, str, bool, str]] = {
+    "actions": ("cli_actions", "actions", False,
+                "Corrective actions opened by imported inspections: list, update, verify, close."),
+    "build": ("cli_workspace", "build", False,
+              "Build a client's handbook site, PDF, forms and checklists into OUT/<client-id>/."),
+    "client": ("cli_workspace", "client", False,
+               "The workspace's clients: new, list, show, edit, import, export, delete."),
+    "diff": ("cli_versions", "diff", False, "Compare two of the issued versions and the working copy (\"working\"), "
+             "by article number; default: the last issue against the working copy."),
+    "group": ("cli_group", "group", False,
+              "Group companies (集团): units in several industries, one portal, group-wide rules."),
+    "init": ("cli_workspace", "init", False,
+             "Make a workspace in DIRECTORY (default: here): sqmkit.toml, clients/ and the store."),
+    "inspections": ("cli_inspections", "inspections", False,
+                    "Inspection results exported from the HTML checklists: import them, list them."),
+    "issue": ("cli_versions", "issue", False, "Issue the client's document version: freeze its inputs, build and "
+              "archive the outputs immutably under archive/ID/VERSION/, and record who issued it and when."),
+    "plugin": ("plugin_cli", "plugin", False, "Write and check industry plugins (see docs/plugins.md)."),
+    "rebuild": ("cli_versions", "rebuild", False, "Rebuild an issued VERSION from its frozen inputs and check every "
+                "file against the archive's manifest (exit 1 on any mismatch)."),
+    "report": ("cli_report", "report", False, "Render a client's improvement report over a period: grades, score "
+               "trends, most-failed clauses, open and overdue actions, KPI attainment, inspections planned against "
+               "done."),
+    "results": ("cli_inspections", "results", True,
+                "Inspection results exported from the HTML checklists: import them, list them."),
+    "serve": ("cli_serve", "serve", False, "Preview a client's handbook site (CLIENT: a client id of the workspace, "
+              "or a profile file), rebuilt and reloaded as the profile, plugins or templates change."),
+}
+
+
 class SqmkitGroup(click.Group):
+    """The root group: its commands of :data:`LAZY_COMMANDS` are imported on first use, so a command
+    loads only its own code; ``--help`` lists them without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *(LAZY_COMMANDS if self is cli else ())})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and self is cli and cmd_name in LAZY_COMMANDS:
+            module, attribute, _hidden, _help = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(f".{module}", __package__), attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, a lazy command not imported yet by its help's first paragraph."""
+        stand_ins = {name: click.Command(name, help=text, hidden=hidden)
+                     for name, (_m, _a, hidden, text) in LAZY_COMMANDS.items()
+                     if self is cli and name not in self.commands}
+        commands = [(name, cmd) for name in self.list_commands(ctx)
+                    if (cmd := stand_ins.get(name) or self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _cmd in commands)
+            with formatter.section(click_gettext("Commands")):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # "did you mean": the lazy names too
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx),
+                                                 ctx=ctx) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -189,29 +255,8 @@ def plugins() -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
-from .plugin_cli import plugin as _plugin_group  # noqa: E402
-
-cli.add_command(_plugin_group)
-from .cli_workspace import build as _build, client as _client, init as _init  # noqa: E402
-
-for _command in (_init, _client, _build):
-    cli.add_command(_command)
-from .cli_versions import COMMANDS as _version_commands  # noqa: E402
-
-for _command in _version_commands:
-    cli.add_command(_command)
-from .cli_actions import actions as _actions  # noqa: E402
-from .cli_inspections import inspections as _inspections, results as _results  # noqa: E402
-from .cli_report import report as _report  # noqa: E402
-from .cli_serve import serve as _serve  # noqa: E402
-from .cli_group import group as _group  # noqa: E402
-
-cli.add_command(_serve)
-cli.add_command(_group)
-for _command in (_inspections, _results, _actions, _report):
-    cli.add_command(_command)
 #: the commands of sqmkit itself (plugins add theirs when the CLI starts)
-CORE_COMMANDS = frozenset(cli.commands)
+CORE_COMMANDS = frozenset({*cli.commands, *LAZY_COMMANDS})
 
 
 def main(argv: list[str] | None = None) -> None:

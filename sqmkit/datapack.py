@@ -84,7 +84,7 @@ class DataPack:
         return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
     def _load_all(self, sub: str, model: type[M]) -> list[tuple[Path, M]]:
-        return [(p, parse_model(load_yaml(p), model)) for p in self.files(sub)]
+        return [(p, parse_model(load_yaml(p, keep=True), model)) for p in self.files(sub)]
 
     @cached_property
     def industry_spec(self) -> Industry | None:
@@ -92,7 +92,7 @@ class DataPack:
         path = self.root / "industry.yaml"
         if not path.exists():
             return None
-        return parse_model(load_yaml(path), Industry)
+        return parse_model(load_yaml(path, keep=True), Industry)
 
     @cached_property
     def chapter_files(self) -> list[tuple[Path, ChapterFile]]:

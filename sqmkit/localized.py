@@ -82,6 +82,10 @@ DottedId = Annotated[str, AfterValidator(_dotted)]
 
 
 class Strict(BaseModel):
-    """The base of every spec model: an unknown field is an error, never silently dropped."""
+    """The base of every spec model: an unknown field is an error, never silently dropped.
 
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+    A model's validator is built when it is first used (``defer_build``), not when its module is
+    imported: a command builds only the models it validates (a model nested in another is built
+    as part of it), which is most of what importing the schema used to cost."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False, defer_build=True)

@@ -10,7 +10,8 @@ Format *after* translating, with named placeholders, so a translation can reorde
 
 The catalogs are ``sqmkit/locale/<lang>/LC_MESSAGES/sqmkit.po``, kept in step with the source by
 ``make messages`` (``pybabel extract`` + ``pybabel update``); a test checks that every message has a
-translation. They are compiled in memory on first use, so no binary file is committed.
+translation. They are compiled on first use, so no binary file is committed; the compiled form is
+kept in the user's cache folder for the next process (:mod:`sqmkit.diskcache`).
 
 The language is, in order: the ``SQMKIT_LANG`` environment variable (an explicit choice), the one set
 with :func:`use_language` / :func:`set_language` (the CLI sets the profile's ``language`` as soon as
@@ -92,15 +93,28 @@ def translations(lang: str) -> gettext.NullTranslations:
     path = catalog_path(lang)
     if lang == "en" or not path.is_file():
         return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(_compiled(path.read_bytes(), lang)))
+
+
+def _compiled(po: bytes, lang: str) -> bytes:
+    """The ``.mo`` form of a catalog, compiled once and kept in the cache folder (like a ``.pyc``:
+    keyed by the catalog's bytes and Babel's version; see :mod:`sqmkit.diskcache`)."""
+    import babel
+
+    from . import diskcache
+
+    entry = diskcache.entry("messages", b"\0".join([babel.__version__.encode(), lang.encode(), po]), ".mo")
+    kept = diskcache.read(entry)
+    if kept is not None:
+        return kept
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=lang.replace("-", "_"), domain=DOMAIN)
+    catalog = read_po(io.BytesIO(po), locale=lang.replace("-", "_"), domain=DOMAIN)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
-    buf.seek(0)
-    return gettext.GNUTranslations(buf)
+    diskcache.write(entry, buf.getvalue())
+    return buf.getvalue()
 
 
 def _(message: str) -> str:

@@ -103,7 +103,7 @@ DocDate = Annotated[dt.date, BeforeValidator(_date_input), AfterValidator(_date_
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use (see localized.Strict)
 
 
 class Company(_Strict):

@@ -278,6 +278,3 @@ class Checklist(Strict):
     def _scale(cls, v: Any) -> Any:
         return check_scale(v) if isinstance(v, list) else v
 
-
-
-Item.model_rebuild()

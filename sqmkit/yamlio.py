@@ -12,10 +12,12 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from . import yamlcache
 from .errors import DataError
 from .limits import MAX_YAML_BYTES
 from .messages import _, ngettext
 from .validation import error_message, fields_at, quote_hint, unknown_hint, written_value
+from .yamlcache import LineMap, line_map
 from .yamlsafe import LimitExceeded, compose_and_construct
 
 
@@ -27,29 +29,27 @@ class ValidationErrors(Protocol):
 
 
 class YamlDoc:
-    """A parsed YAML document that still knows where each value came from."""
+    """A parsed YAML document that still knows where each value came from (its line map, see
+    :mod:`sqmkit.yamlcache`; ``root`` may be the composed node, which is mapped)."""
 
-    def __init__(self, path: Path, data: Any, root: yaml.Node | None):
-        self.path, self.data, self._root = path, data, root
+    def __init__(self, path: Path, data: Any, root: "yaml.Node | LineMap | None"):
+        self.path, self.data = path, data
+        self._lines: LineMap | None = line_map(root) if isinstance(root, yaml.Node) else root
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The 1-based line of the value at ``loc`` (keys and list indexes), or of its nearest parent."""
-        node, line = self._root, None
+        node, line = self._lines, None
         if node is not None:
-            line = node.start_mark.line + 1
+            line = node if isinstance(node, int) else node[0]
         for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                nxt = None
-                for k, v in node.value:
-                    if k.value == str(part):
-                        nxt, line = v, k.start_mark.line + 1
-                        break
-                if nxt is None:
+            if isinstance(node, tuple) and isinstance(node[1], dict):
+                found = node[1].get(str(part))
+                if found is None:
                     break
-                node = nxt
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
+                line, node = found
+            elif isinstance(node, tuple) and isinstance(part, int) and part < len(node[1]):
+                node = node[1][part]
+                line = node if isinstance(node, int) else node[0]
             else:
                 break
         return line
@@ -78,15 +78,20 @@ def parse_loc(path: str) -> list[str | int]:
     return out
 
 
-def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlDoc:
+def load_yaml(path: str | Path, error_cls: type[DataError] = DataError, *, keep: bool = False) -> YamlDoc:
     """Load one YAML file within the limits of :mod:`sqmkit.limits`. Malformed YAML, a passed
-    limit, a missing, unreadable or non-regular file and an empty file raise ``error_cls``."""
+    limit, a missing, unreadable or non-regular file and an empty file raise ``error_cls``.
+    ``keep``: the parsed file is kept in the cache folder for the next process (a plugin's data,
+    read by every command: see :mod:`sqmkit.yamlcache`)."""
     path = Path(path)
     raw = _read_bounded(path, error_cls)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise error_cls(str(path), "", _("is not UTF-8 text (byte {offset})").format(offset=e.start)) from None
+    kept = yamlcache.load(raw) if keep else None
+    if kept is not None:
+        return YamlDoc(path, *kept)
     try:
         data, root = compose_and_construct(text)
     except LimitExceeded as e:
@@ -110,7 +115,10 @@ def load_yaml(path: str | Path, error_cls: type[DataError] = DataError) -> YamlD
         raise error_cls(str(path), "", _("malformed YAML: {detail}").format(detail=e)) from None
     if data is None:
         raise error_cls(str(path), "", _("the file is empty"))
-    return YamlDoc(path, data, root)
+    lines = line_map(root) if root is not None else None
+    if keep and lines is not None:
+        yamlcache.store(raw, data, lines)
+    return YamlDoc(path, data, lines)
 
 
 def _read_bounded(path: Path, error_cls: type[DataError]) -> bytes:

@@ -96,3 +96,98 @@ def test_importing_the_command_line_loads_no_heavy_library() -> None:
             "print(' '.join(m for m in heavy if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
+
+
+DEMO = ROOT / "plugins/courier/sqmkit_courier/examples/demo-courier.yaml"
+HEAVY = ["weasyprint", "matplotlib", "openpyxl", "docx", "playwright", "dask", "distributed", "tinydb", "pypdf",
+         "fontTools", "PIL", "watchfiles", "numpy", "sqmkit.lint", "sqmkit.render.docx_handbook", "sqmkit.cli_actions",
+         "sqmkit.cli_inspections", "sqmkit.cli_group", "sqmkit.cli_serve", "sqmkit.plugin_cli"]
+
+
+def test_checking_a_profile_loads_only_what_the_check_needs() -> None:
+    """``sqmkit check`` runs without the heavy libraries, the plugin checker and the other
+    commands' code (each command is imported when it runs)."""
+    code = ("import sys\nfrom sqmkit.cli import main\ntry:\n    main(['check', sys.argv[1]])\nexcept SystemExit as e:\n"
+            "    assert not e.code, e.code\nheavy = sys.argv[2].split()\n"
+            "print(' '.join(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(DEMO), " ".join(HEAVY)], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines()[-1].split() == []
+
+
+def test_the_command_list_reads_each_lazy_command_as_its_own_help_does() -> None:
+    """``sqmkit --help`` lists a command not imported yet from the help kept in LAZY_COMMANDS:
+    the same short help at every width, the same hidden flag, and the same commands."""
+    import click
+
+    from sqmkit.cli import LAZY_COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name, (_module, _attribute, hidden, text) in LAZY_COMMANDS.items():
+        real = cli.get_command(ctx, name)
+        assert real is not None and real.name == name
+        stand_in = click.Command(name, help=text, hidden=hidden)
+        assert real.hidden == hidden, name
+        for limit in range(10, 200, 7):
+            assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), (name, limit)
+    assert set(cli.list_commands(ctx)) >= set(LAZY_COMMANDS)
+
+
+def test_the_help_lists_every_command_without_importing_them() -> None:
+    code = ("import sys\nfrom sqmkit.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', ' '.join(m for m in sys.modules\n"
+            "                         if m.startswith('sqmkit.cli_') or m == 'sqmkit.plugin_cli'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    listing, loaded = out.split("LOADED")
+    assert loaded.split() == ["sqmkit.cli_workspace"]  # where --workspace and find_workspace live
+    for name in ("actions", "build", "check", "client", "diff", "group", "industries", "init", "inspections", "issue",
+                 "plugin", "plugins", "profile", "rebuild", "report", "serve"):
+        assert f"\n  {name} " in listing, name
+    assert "\n  results " not in listing  # hidden
+
+
+@pytest.mark.parametrize("args", [["bulid"], ["acton", "list"], ["resuls"]])
+def test_a_mistyped_command_is_answered_with_the_lazy_commands_too(args: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from sqmkit.cli import cli
+
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "Did you mean" in result.output
+
+
+def test_the_public_api_is_imported_on_first_use_and_keeps_its_names() -> None:
+    """``import sqmkit`` imports no module of the pipeline; every name of ``__all__`` resolves, and
+    ``sqmkit.build`` / ``sqmkit.assemble`` stay the functions once their modules are imported."""
+    code = ("import sys, sqmkit\nfirst = sorted(m for m in sys.modules if m.startswith('sqmkit.'))\n"
+            "import sqmkit.build, sqmkit.assemble\nfrom sqmkit import *\n"
+            "assert all(getattr(sqmkit, n) is not None for n in sqmkit.__all__)\n"
+            "from sqmkit.build import build as b\nfrom sqmkit.assemble import assemble as a\n"
+            "assert sqmkit.build is b and sqmkit.assemble is a, (sqmkit.build, sqmkit.assemble)\n"
+            "assert set(sqmkit.__all__) <= set(dir(sqmkit))\nprint(first)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    with pytest.raises(AttributeError):
+        getattr(__import__("sqmkit"), "no_such_name")
+
+
+def test_importing_the_schema_builds_no_validator() -> None:
+    """Models are built on first use (``defer_build``): importing the schema only declares them."""
+    code = ("import pydantic, sqmkit.schema, sqmkit.profile\n"
+            "def subs(c):\n    for s in c.__subclasses__():\n        yield s\n        yield from subs(s)\n"
+            "print(' '.join(sorted(m.__qualname__ for m in set(subs(pydantic.BaseModel)) if m.__pydantic_complete__ "
+            "and m.__module__ in ('sqmkit.schema', 'sqmkit.blocks', 'sqmkit.industry', 'sqmkit.profile'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
+
+
+def test_registering_the_core_formats_loads_no_renderer_library() -> None:
+    """A build registers every format; the libraries of one (python-docx for the Word editions,
+    WeasyPrint for the PDFs) are imported when it renders, so an HTML-only build never loads them."""
+    code = ("import sys\nfrom sqmkit.builtin import plugin\nnames = [f.name for f in plugin.register_output_formats()]\n"
+            "print(' '.join(names))\nprint(' '.join(m for m in ('docx', 'lxml', 'weasyprint', 'openpyxl', 'matplotlib')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0].split() == ["html", "checklists", "forms", "pdf", "docx"]
+    assert out[1:] in ([], [""])
