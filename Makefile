@@ -40,7 +40,10 @@ test: sysdeps-build sysdeps-test $(VENV)/.installed $(AXE)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider -n auto --dist loadfile
 
+# The benches time fresh processes: compile the sources first, as an installed package would be
+# (an environment with PYTHONDONTWRITEBYTECODE set would otherwise compile them in every run).
 bench: sysdeps-build $(VENV)/.installed
+	$(BIN)/python -m compileall -q sqmkit $(PLUGINS)
 	$(BIN)/python bench/bench_build.py
 
 install: $(VENV)/.installed
@@ -64,6 +67,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt $(wildcard plugins/*/pyprojec
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]' $(addprefix -e ,$(PLUGINS))
+	$(BIN)/python -m compileall -q sqmkit $(PLUGINS)
 	touch $@
 
 sysdeps-build:
