@@ -17,7 +17,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .assemble import Issued, assemble, read_profile
 from .assets import publish_logo, read_logo, template_folder
@@ -36,6 +36,9 @@ from .versions import draft_words
 from .yamlio import YamlDoc
 from . import worker
 from .messages import _
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
 
 
 class BuildResult:
@@ -343,10 +346,17 @@ def save_record(store_path: str | Path, record: dict[str, Any],
                 client: tuple[dict[str, Any], str | None] | None) -> None:
     """Record a build in the store (and the client's profile data and file, when the build read
     them): see :attr:`BuildResult.record` and :attr:`BuildResult.client`."""
-    from .store import now_iso, open_store
+    from .store import open_store
 
     with open_store(store_path) as store:
-        if client is not None:
-            store.save_client(str(record["client"]), client[0], client[1])
-        issued = store.versions(str(record["client"]))
-        store.add_build({**record, "at": now_iso(), "last_issue": issued[-1]["version"] if issued else None})
+        record_build(store, record, client)
+
+
+def record_build(store: "Store", record: dict[str, Any], client: tuple[dict[str, Any], str | None] | None) -> None:
+    """:func:`save_record` in a store already open (``build --all`` records many in one transaction)."""
+    from .store import now_iso
+
+    if client is not None:
+        store.save_client(str(record["client"]), client[0], client[1])
+    issued = store.versions(str(record["client"]))
+    store.add_build({**record, "at": now_iso(), "last_issue": issued[-1]["version"] if issued else None})

@@ -93,9 +93,10 @@ def run_job(job: Job, beside: bool = False) -> Done:
                 record=result.record, profile=result.client)
 
 
-def run(jobs: list[Job], executor: str, workers: int | None, mgr: "Manager") -> Iterator[Done]:
-    """Run ``jobs`` on ``executor`` (``local`` or ``dask://HOST:PORT``), yielding each result as
-    it finishes."""
+def run(jobs: list[Job], executor: str, workers: int | None, mgr: "Manager") -> Iterator[list[Done]]:
+    """Run ``jobs`` on ``executor`` (``local`` or ``dask://HOST:PORT``), yielding the results as
+    they finish: each time the caller asks, every result finished since it last asked (at least
+    one; several when they finished while the caller was busy with the ones before)."""
     if executor.startswith(DASK_SCHEME):
         return _dask(jobs, executor[len(DASK_SCHEME):])
     if executor != "local":
@@ -104,22 +105,27 @@ def run(jobs: list[Job], executor: str, workers: int | None, mgr: "Manager") -> 
     return _local(jobs, workers or os.cpu_count() or 1, mgr)
 
 
-def _local(jobs: list[Job], workers: int, mgr: "Manager") -> Iterator[Done]:
+def _local(jobs: list[Job], workers: int, mgr: "Manager") -> Iterator[list[Done]]:
     global _manager
     _manager = mgr  # serial jobs use it; forked workers inherit it
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:  # one build at a time: it may use the second core itself
-            yield run_job(job, beside=True)
+            yield [run_job(job, beside=True)]
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            yield _outcome(futures[future], future)
+    workers = min(workers, len(jobs))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # the last jobs (one per process) may lay out their forms in a worker beside them: the
+        # cores the other processes leave idle as they finish take that work, shortening the tail
+        futures = {pool.submit(run_job, job, n >= len(jobs) - workers): n for n, job in enumerate(jobs)}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield [_outcome(jobs[futures[f]], f) for f in sorted(finished, key=futures.__getitem__)]
 
 
 def _outcome(job: Job, future: Any) -> Done:
@@ -132,7 +138,7 @@ def _outcome(job: Job, future: Any) -> Done:
     return done
 
 
-def _dask(jobs: list[Job], address: str) -> Iterator[Done]:
+def _dask(jobs: list[Job], address: str) -> Iterator[list[Done]]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -146,5 +152,5 @@ def _dask(jobs: list[Job], address: str) -> Iterator[Done]:
         run_id = uuid.uuid4().hex[:12]
         futures = client.map(run_job, jobs, pure=False, key=[f"sqmkit-build-{run_id}-{job.client}" for job in jobs])
         by_key = {future.key: job for future, job in zip(futures, jobs)}
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            yield _outcome(by_key[future.key], future)
+        for finished in as_completed(futures).batches():  # type: ignore[no-untyped-call]
+            yield [_outcome(by_key[future.key], future) for future in finished]

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Iterator, Literal
 from filelock import FileLock, Timeout
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from tinydb import Query, TinyDB
+from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 from .errors import StoreError
@@ -358,15 +359,19 @@ def _acquire(path: Path, timeout: float) -> FileLock:
 
 
 @contextmanager
-def open_store(path: str | Path, timeout: float = 30) -> Iterator[Store]:
-    """Open the store under an exclusive lock for the duration of the block."""
-    shown = Path(path)
-    real = store_path(shown)
+def open_store(path: str | Path, timeout: float = 30, *, batch: bool = False) -> Iterator[Store]:
+    """Open the store under an exclusive lock for the duration of the block; ``batch``: read the file
+    once, and write it once when the block ends (by an exception too, keeping every change before)."""
+    real = store_path(Path(path))
     lock = _acquire(real, timeout)
     try:
         sweep_temporaries(real, time.time())
-        read_store_file(real)  # refuse a file that is not a store before anything runs
-        db = TinyDB(str(real), storage=AtomicJSONStorage)
+        storage = CachingMiddleware(AtomicJSONStorage) if batch else AtomicJSONStorage  # type: ignore[no-untyped-call]
+        db = TinyDB(str(real), storage=storage)
+        if batch:  # the block's one read, which refuses a file that is not a store
+            db.storage.read()
+        else:
+            read_store_file(real)  # refuse a file that is not a store before anything runs
         try:
             yield Store(db, real)
         finally:

@@ -165,15 +165,17 @@ def format_version(path: Path, data: dict[str, Any]) -> int:
 
 
 def _depth_exceeded(value: Any) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
+    """Whether a value inside ``value`` lies deeper than :data:`MAX_DEPTH` (``value`` is at depth
+    1), walked level by level: only the objects and lists of a level are looked into."""
+    level, depth = [value] if isinstance(value, (dict, list)) else [], 1
+    while level:
+        values: list[Any] = []
+        for node in level:
+            values.extend(node.values() if isinstance(node, dict) else node)
+        depth += 1
+        if values and depth > MAX_DEPTH:
             return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        level = [v for v in values if isinstance(v, (dict, list))]
     return False
 
 
