@@ -9,7 +9,8 @@ Two keys, both hashes of inputs, never of times:
   formats asked for; sqmkit's version, its code, data and templates; and every plugin's name,
   version and package files (code and data). When the last build of the client recorded the same
   raw key and every file its manifest lists is intact, the build is a no-op: nothing is assembled,
-  nothing written (:func:`lookup`).
+  nothing written (:func:`up_to_date`). A file whose status (inode, size, times) is the one recorded
+  with its digest is not read again (:mod:`sqmkit.filedigest`).
 * **Format keys**, taken after assembling, one per format: what each format is made from. The
   blank forms (``forms/*.html`` and ``forms.pdf``) are made from the forms, the document's
   particulars, the numbers and places of the clauses, the clauses the forms record and the
@@ -32,11 +33,11 @@ import hashlib
 import importlib
 import json
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .filedigest import file_digest, read_digest, save as save_digests
 from .outdir import MANIFEST
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,43 +68,28 @@ def cache_path(out_root: Path, client_id: str) -> Path | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def tree_digest(root: Path) -> str:
+def tree_digest(root: Path, remember: bool = False) -> str:
     """The sha256 of a file, or of a folder's files (names and contents, sorted; caches of Python
-    and tools left out); ``"absent"`` when there is nothing there."""
+    and tools left out); ``"absent"`` when there is nothing there. ``remember``: the digests of
+    its files are kept with their status (:mod:`sqmkit.filedigest`; for the code and templates of
+    sqmkit and the plugins, the same few hundred files every build), else every file is read."""
+    digest_of = file_digest if remember else (lambda path: read_digest(path)[0])
     if root.is_file():
-        return _file_digest(root).hex()
+        return digest_of(root).hex()
     if not root.is_dir():
         return "absent"
     digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = os.path.abspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        # the path relative to root, as Path.relative_to(root).as_posix() gives it (strings are cheaper)
+        rel = dirpath[len(top) + 1:].replace(os.sep, "/") + "/" if dirpath != top else ""
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
-            path = Path(dirpath) / name
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-            digest.update(_file_digest(path))
+            digest.update((rel + name).encode("utf-8") + b"\0")
+            digest.update(digest_of(os.path.join(dirpath, name)))
     return digest.hexdigest()
-
-
-def _file_digest(path: Path) -> bytes:
-    """The sha256 of a regular file; a pipe, device or socket is never opened for reading (it
-    could block or never end) and an unreadable file is not an error: each has a digest of its
-    own kind, and the build itself reports what it refuses."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return hashlib.sha256(b"unreadable").digest()
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            return hashlib.sha256(b"not a regular file").digest()
-        digest = hashlib.sha256()
-        try:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        except OSError:
-            return hashlib.sha256(b"unreadable").digest()
-        return digest.digest()
 
 
 def code_digest(mgr: "Manager") -> str:
@@ -112,16 +98,18 @@ def code_digest(mgr: "Manager") -> str:
     from . import __version__
     from .render.environment import core_template_dir
 
-    parts: dict[str, Any] = {"sqmkit": [__version__, tree_digest(Path(__file__).parent),
-                                        tree_digest(core_template_dir())]}
+    parts: dict[str, Any] = {"sqmkit": [__version__, tree_digest(Path(__file__).parent, True),
+                                        tree_digest(core_template_dir(), True)]}
     for name in mgr.order():
         info = mgr.infos[name]
         parts[name] = [info.version, info.module, _module_digest(info.module)]
     return _hash(parts)
 
 
-def _module_digest(module_name: str) -> str:
-    """The files of a plugin's module: its package folder, or the one file of a plain module."""
+def _module_digest(spec: str) -> str:
+    """The files of a plugin's module (``spec`` is its name or an entry point's ``module:attr``):
+    its package folder, or the one file of a plain module."""
+    module_name = spec.partition(":")[0].strip()
     module = sys.modules.get(module_name)
     if module is None:
         try:
@@ -132,7 +120,7 @@ def _module_digest(module_name: str) -> str:
     if not file:
         return "unknown"
     path = Path(file)
-    return tree_digest(path.parent if path.name == "__init__.py" else path)
+    return tree_digest(path.parent if path.name == "__init__.py" else path, True)
 
 
 def _hash(value: Any) -> str:
@@ -140,11 +128,27 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: the field names of each dataclass met (``dataclasses.fields`` is slow to ask thousands of times)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def dataclass_fields(value: Any) -> dict[str, Any] | None:
+    """A dataclass instance's fields by name, as ``dataclasses.asdict`` walks them (without its
+    deep copies: the same JSON); None for anything else."""
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return None
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+    fields = dataclass_fields(value)  # as dataclasses.asdict, without its copies
+    if fields is not None:
+        return fields
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     return str(value)
@@ -207,7 +211,9 @@ def probe(request: RawInputs, mgr: "Manager") -> Probe | None:
             _issued_rows(request.store_path, found[0])
     except Exception:  # the store cannot be read: the build reports that
         return Probe(found[0], None, code)
-    return Probe(found[0], raw_key(request, found[1], code, issued), code, known)
+    raw = raw_key(request, found[1], code, issued)
+    save_digests()
+    return Probe(found[0], raw, code, known)
 
 
 def raw_key(request: RawInputs, data: dict[str, Any], code: str, issued: Any) -> str:
@@ -268,8 +274,9 @@ def format_keys(reg: "Regulation", numbering: "Numbering", inputs: str, code: st
     whole = _hash([inputs, code])
     keys = {name: whole for name in formats}
     if "forms" in keys:
-        templates = [tree_digest(folder) for folder in folders]
+        templates = [tree_digest(folder, True) for folder in folders]
         keys["forms"] = _hash([_forms_inputs(reg, numbering), code, templates])
+        save_digests()
     return keys
 
 
@@ -277,12 +284,12 @@ def _forms_inputs(reg: "Regulation", numbering: "Numbering") -> Any:
     recorded = sorted({cid for form in reg.forms for cid in form.clauses})
     profile = reg.profile.model_dump(mode="json", exclude={"parameters", "source"})
     return {
-        "forms": [dataclasses.asdict(form) for form in reg.forms],
+        "forms": list(reg.forms),
         "profile": profile, "company": reg.company, "document": reg.document, "draft": reg.draft,
         "language": reg.language,
         "clauses": {cid: [numbering.ref_text(cid, see=False), numbering.chapter_of.get(cid)]
                     for cid in sorted(reg.index.clauses)},
-        "recorded": {cid: dataclasses.asdict(reg.index.clauses[cid]) for cid in recorded
+        "recorded": {cid: reg.index.clauses[cid] for cid in recorded
                      if cid in reg.index.clauses and dataclasses.is_dataclass(reg.index.clauses[cid])},
         "checklists": [[c.id, c.title] for c in reg.checklists],
     }

@@ -12,7 +12,6 @@ The manifest always covers exactly the files that are there.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,6 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .buildcache import dataclass_fields
 from .model import Regulation
 from .outdir import MANIFEST
 
@@ -29,6 +29,9 @@ _MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 def _plain(value: Any) -> Any:
+    fields = dataclass_fields(value)
+    if fields is not None:
+        return fields
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if isinstance(value, (set, frozenset)):
@@ -41,8 +44,7 @@ def _plain(value: Any) -> Any:
 def inputs_hash(reg: Regulation, folders: list[Path], plugins: dict[str, str | None]) -> str:
     """The hash of everything a build's outputs are made from."""
     digest = hashlib.sha256()
-    model = dataclasses.asdict(reg)
-    digest.update(json.dumps(model, ensure_ascii=False, sort_keys=True, default=_plain).encode("utf-8"))
+    digest.update(json.dumps(reg, ensure_ascii=False, sort_keys=True, default=_plain).encode("utf-8"))
     digest.update(json.dumps(plugins, sort_keys=True).encode("utf-8"))
     for folder in folders:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):

@@ -6,13 +6,16 @@ as the rest of the HTML build. Jinja can keep compiled templates in a bytecode c
 gives it one that is safe to share:
 
 * the key of an entry holds the environment's fingerprint (its class, escaping, undefined type,
-  syntax, extensions, and the names of its filters and tests and how each is called, which the
-  compiler checks and compiles in), besides
+  syntax, extensions, how its finalize is called, its code generator, the operators a sandbox
+  intercepts, and the names of its filters and tests and how each is called, which the compiler
+  checks and compiles in), besides
   the template's name and file (Jinja's own key), and Jinja checks the source's checksum and its
   own and Python's version before using an entry, so a changed template, setting or version is
   compiled again;
 * :func:`from_string` does for a template given as a string (a tailored text) what a loader does
-  for a file: the entry's name is the hash of the source;
+  for a file: the entry's name is the hash of the source; and a source is compiled (or read) once
+  per process, its code shared by every environment of the same fingerprint;
+* a template name's escaping, when ``autoescape`` is a function of the name, is part of the key;
 * entries are written to a temporary file and renamed (Jinja's own atomic write), in a folder only
   the user may write: ``$SQMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/sqmkit``, else
   ``~/.cache/sqmkit``. Where no such folder can be made, nothing is cached and nothing fails.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from types import CodeType
 from typing import Any, Mapping
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
@@ -73,8 +77,14 @@ def fingerprint(env: jinja2.Environment) -> str:
         str(env.line_statement_prefix), str(env.line_comment_prefix), env.trim_blocks, env.lstrip_blocks,
         env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
         sorted(env.extensions), _callables(env.filters), _callables(env.tests),
+        str(getattr(env.finalize, "jinja_pass_arg", None)), _qualified(env.code_generator_class),
+        sorted(getattr(env, "intercepted_binops", ())), sorted(getattr(env, "intercepted_unops", ())),
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _callables(found: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -89,9 +99,12 @@ class SharedBytecodeCache(FileSystemBytecodeCache):
     def __init__(self, folder: Path, env: jinja2.Environment) -> None:
         super().__init__(str(folder), "%s.jinja")
         self.env_key = fingerprint(env)
+        self.autoescape = env.autoescape
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return hashlib.sha256(f"{self.env_key}|{name}|{filename}".encode("utf-8")).hexdigest()
+        # a callable autoescape decides per template name, and the decision is compiled in
+        escape = self.autoescape(name) if callable(self.autoescape) else self.autoescape
+        return hashlib.sha256(f"{self.env_key}|{bool(escape)}|{name}|{filename}".encode("utf-8")).hexdigest()
 
 
 def attach(env: jinja2.Environment) -> jinja2.Environment:
@@ -138,18 +151,33 @@ def _stand_ins(found: dict[str, Any]) -> dict[str, Any]:
     return {name: stand_in_for(func) for name, func in found.items()}
 
 
+#: code compiled (or read from the cache) in this process: (cache folder, key, source) → code;
+#: only code compiled the shared way (no filter called, no optimizer) is kept, so any environment
+#: of the same fingerprint may run it (a client's renderer and a lender's, every client of a batch)
+_codes: dict[tuple[str, str, str], CodeType] = {}
+
+
 def from_string(env: jinja2.Environment, source: str) -> jinja2.Template:
-    """``env.from_string(source)``, its compiled code kept in the shared cache."""
+    """``env.from_string(source)``, its compiled code kept in the shared cache (and in this
+    process: a source is compiled or read once)."""
     cache = attach(env).bytecode_cache
-    if cache is None:
+    if not isinstance(cache, SharedBytecodeCache):
         return env.from_string(source)
     name = "string:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+    key = (cache.directory, cache.get_cache_key(name), source)
+    code = _codes.get(key)
+    if code is None:
+        code = _codes[key] = _code(env, cache, name, source)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _code(env: jinja2.Environment, cache: SharedBytecodeCache, name: str, source: str) -> CodeType:
     bucket = cache.get_bucket(env, name, None, source)
-    code = bucket.code
+    code: CodeType | None = bucket.code
     if code is None:
         code = bucket.code = env.compile(source)
         try:
             cache.set_bucket(bucket)
         except OSError:  # a full disk or a folder gone: the template is compiled all the same
             pass
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
+    return code

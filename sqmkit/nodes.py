@@ -39,6 +39,16 @@ NODE_OF: dict[type[BaseModel], type] = {
 }
 
 
+_SHARED: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _shared_fields(spec: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a spec's node that the spec has too, in the node's order (asked once a class)."""
+    if spec not in _SHARED:
+        _SHARED[spec] = tuple(f.name for f in dataclasses.fields(NODE_OF[spec]) if f.name in spec.model_fields)
+    return _SHARED[spec]
+
+
 class NodeMaker:
     """Turns one client's specs into nodes; ``owner`` maps every id claimed to its plugin."""
 
@@ -110,8 +120,8 @@ class NodeMaker:
             return self.text(plugin, value, where)
         if isinstance(value, BaseModel):
             cls = NODE_OF[type(value)]
-            args = {f.name: self.leaf(plugin, getattr(value, f.name), f"{where}.{f.name}")
-                    for f in dataclasses.fields(cls) if f.name in type(value).model_fields}
+            args = {name: self.leaf(plugin, getattr(value, name), f"{where}.{name}")
+                    for name in _shared_fields(type(value))}
             if cls is GradesNode:
                 args["bands"] = self.bands(plugin, args["param"], where)
             return cls(**args)

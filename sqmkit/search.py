@@ -17,7 +17,11 @@ regulation: entries in document order, keys sorted, compact JSON.
 from __future__ import annotations
 
 import json
+import operator
+import re
+from collections import defaultdict
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from typing import Iterable, Iterator
 
@@ -71,20 +75,91 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+
+#: a tag of the plain HTML the templates write: a start tag with double-quoted attributes (or an
+#: end tag); the tokeniser of :func:`_fast_parts` reads only such HTML and hands anything else to
+#: :class:`_Text`, so both read every fragment alike
+_TAG_RE = re.compile(r'<(?:([a-zA-Z][-.a-zA-Z0-9:_]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-.a-zA-Z0-9:_]*'
+                     r'(?:[ \t\n\r\f]*=[ \t\n\r\f]*"[^"<>]*")?)*)[ \t\n\r\f]*(/?)>'
+                     r'|/([a-zA-Z][-.a-zA-Z0-9:_]*)[ \t\n\r\f]*>)')
+_ATTR_RE = re.compile(r'([a-zA-Z_:][-.a-zA-Z0-9:_]*)(?:[ \t\n\r\f]*=[ \t\n\r\f]*"([^"]*)")?')
+#: elements whose content is not read as HTML (script and style; newer parsers add the others):
+#: a fragment holding one goes to the parser
+_RAW_TEXT = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
+                       "textarea", "title"})
+
+
+def _fast_parts(html: str) -> list[str] | None:
+    """What :class:`_Text` collects from ``html``, read tag by tag with one regular expression
+    (the same rules, inlined); None when ``html`` is not the plain HTML of :data:`_TAG_RE` (then
+    the parser reads it)."""
+    parts: list[str] = []
+    skip, pos = 0, 0
+    for m in _TAG_RE.finditer(html):
+        if m.start() != pos:
+            raw = html[pos:m.start()]
+            if "<" in raw or ">" in raw:
+                return None
+            if not skip:
+                parts.append(unescape(raw) if "&" in raw else raw)
+        pos = m.end()
+        name, attrs, closed, end = m.groups()
+        tag = (end or name).lower()
+        if tag in _VOID:
+            continue
+        if tag in _RAW_TEXT:
+            return None
+        if end is None:  # a start tag: as _Text.handle_starttag
+            if skip:
+                skip += 1
+            elif _skipped(attrs):
+                skip = 1
+            elif tag in _BREAKS:
+                parts.append(" ")
+            if not closed:  # <x/>: the parser ends it at once
+                continue
+        if skip:  # an end tag: as _Text.handle_endtag
+            skip -= 1
+        elif tag in _BREAKS:
+            parts.append(" ")
+    raw = html[pos:]
+    if "<" in raw or ">" in raw:
+        return None
+    if raw and not skip:
+        parts.append(unescape(raw) if "&" in raw else raw)
+    return parts
+
+
+def _skipped(attrs: str) -> bool:
+    """Whether a start tag's attributes give it a class of :data:`_SKIP_CLASSES` (the last
+    ``class`` attribute counts, as in the parser's ``dict(attrs)``)."""
+    if "class" not in attrs.lower():
+        return False
+    value = ""
+    for key, found in _ATTR_RE.findall(attrs):
+        if key.lower() == "class":
+            value = unescape(found) if "&" in found else found
+    return not _SKIP_CLASSES.isdisjoint(value.split())
+
+
 def plain_text(html: str) -> str:
     """The searchable text of a rendered fragment, whitespace collapsed."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    parts = _fast_parts(html)
+    if parts is None:
+        parser = _Text()
+        parser.feed(html)
+        parser.close()
+        parts = parser.parts
+    return " ".join("".join(parts).split())
 
 
 def grams(text: str) -> set[str]:
     """The keys of ``text``: every character and every pair of adjacent characters, lower-cased,
     none containing whitespace."""
-    low = text.lower()
-    out = {c for c in low if not c.isspace()}
-    out.update(low[i:i + 2] for i in range(len(low) - 1) if not (low[i].isspace() or low[i + 1].isspace()))
+    out: set[str] = set()
+    for run in text.lower().split():  # split() and isspace() know the same whitespace
+        out.update(run)
+        out.update(map(operator.add, run, run[1:]))
     return out
 
 
@@ -92,11 +167,11 @@ def build_index(entries: Iterable[Entry]) -> dict[str, object]:
     """The index: the entries as rows ``[href, label, title, chapter, text]`` and, for each key,
     the ascending row numbers holding it."""
     docs: list[list[str]] = []
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for n, e in enumerate(entries):
         docs.append([e.href, e.label, e.title, e.chapter, e.text])
         for key in grams(e.title + " " + e.text):
-            postings.setdefault(key, []).append(n)
+            postings[key].append(n)
     return {"version": 1, "docs": docs, "keys": {k: postings[k] for k in sorted(postings)}}
 
 

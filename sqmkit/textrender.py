@@ -14,16 +14,23 @@ and nothing for 1; ``{{ org.roles.x | short }}`` a name without its closing pare
 plain text, 《…》. An expression whose value is a mapping, a list, a boolean or ``None`` is refused (:class:`TextError`): printed raw it would put Python text such as
 ``{'a': 1}`` into the handbook. Every text is rendered when a regulation is assembled, so
 ``sqmkit check`` and ``sqmkit plugin check`` report such a text.
+
+Most texts only print values (``由{{ org.roles.qa }}负责``): :func:`substitutions` reads those and
+they are rendered without compiling, by the same lookups, sandbox, finalize and ``str`` as the code
+Jinja compiles from them, so with the same text or the same error. Every other text is compiled
+once per process, its code kept between processes (:func:`sqmkit.jinjacache.from_string`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import jinjacache
 from .i18n import format_date, zh_numeral
 from .localized import Text
 from .messages import _
@@ -171,9 +178,9 @@ class TextRenderer:
             checklist=lambda target: _marker("checklist", target),
             cite=cite or Citer((), (), language),
         )
-        self.env = env
+        self.env = jinjacache.attach(env)  # texts compiled once, their code kept between processes
         self.context = context
-        self._cache: dict[str, jinja2.Template] = {}
+        self._cache: dict[str, jinja2.Template | tuple[str | tuple[str, ...], ...]] = {}
 
     def text(self, value: Text | None, where: str) -> str | None:
         """Render a :class:`~sqmkit.schema.Text` (or ``None``) in the client's language."""
@@ -185,8 +192,9 @@ class TextRenderer:
         template = self._cache.get(source)
         try:
             if template is None:
-                template = self._cache[source] = self.env.from_string(source)
-            return template.render(self.context).strip(" \t\r\n")
+                template = self._cache[source] = substitutions(source) or jinjacache.from_string(self.env, source)
+            text = self._substitute(template) if isinstance(template, tuple) else template.render(self.context)
+            return text.strip(" \t\r\n")
         except RawValueError as exc:
             raise TextError(where, _("the text prints {kind} as it is ({value}); use a filter such as "
                                      "join_cn, grades or zh_count, or name one of its entries").format(
@@ -203,6 +211,53 @@ class TextRenderer:
             raise TextError(where, _("unsafe template: {detail}").format(detail=exc)) from None
         except (TypeError, ValueError, AttributeError) as exc:
             raise TextError(where, _("the text could not be rendered: {detail}").format(detail=exc)) from None
+
+    def _substitute(self, parts: tuple[str | tuple[str, ...], ...]) -> str:
+        """A text of :func:`substitutions` rendered as the code Jinja compiles from it renders it:
+        each name looked up in the context, then the globals (else undefined), each attribute
+        read by the sandbox's ``getattr``, each value finalized and printed with ``str``."""
+        env, context, globals_ = self.env, self.context, self.env.globals
+        out = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            name = part[0]
+            value = context[name] if name in context else globals_[name] if name in globals_ else \
+                env.undefined(name=name)
+            for attribute in part[1:]:
+                value = env.getattr(value, attribute)
+            out.append(str(env.finalize(value)))  # type: ignore[misc]  # set in __init__
+        return "".join(out)
+
+
+#: ``{{ name.attribute… }}`` with nothing else inside, in a text with no other brace
+_SUBSTITUTION_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}")
+_ONLY_SUBSTITUTIONS_RE = re.compile(r"(?:[^{}\r]|" + _SUBSTITUTION_RE.pattern + r")*")
+#: names Jinja reads as constants or operators, or gives a meaning of its own
+_NOT_NAMES = frozenset({"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if",
+                        "else", "self"})
+
+
+@functools.lru_cache(maxsize=8192)
+def substitutions(source: str) -> tuple[str | tuple[str, ...], ...] | None:
+    """A text that only prints values (``由{{ org.roles.qa }}负责``, most texts) as its literal parts
+    and the paths of its values, which :meth:`TextRenderer._substitute` renders as Jinja would,
+    without compiling; None for any other text (a filter, a call, a tag, a comment, ``\\r``…)."""
+    if _ONLY_SUBSTITUTIONS_RE.fullmatch(source) is None:
+        return None
+    if source.endswith("\n"):  # as Jinja's lexer does without keep_trailing_newline
+        source = source[:-1]
+    parts: list[str | tuple[str, ...]] = []
+    pos = 0
+    for found in _SUBSTITUTION_RE.finditer(source):
+        path = tuple(found.group(1).split("."))
+        if path[0] in _NOT_NAMES:
+            return None
+        parts += [source[pos:found.start()], path] if found.start() > pos else [path]
+        pos = found.end()
+    return tuple(parts + [source[pos:]] if pos < len(source) else parts)
+
 
 def _short(value: Any) -> str:
     text = repr(value)

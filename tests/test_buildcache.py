@@ -146,3 +146,16 @@ def _hit(profile: Path, ws: Workspace, mgr) -> bool:
     probe = buildcache.probe(buildcache.RawInputs(profile, ["checklists"], None, ws.store_path), mgr)
     assert probe is not None and probe.raw is not None
     return buildcache.up_to_date(ws.out_dir, probe.client, probe.raw) is not None
+
+
+def test_the_inputs_hash_reads_the_regulation_as_dataclasses_asdict_does() -> None:
+    """The manifest's ``inputs`` is the hash of the regulation's JSON: walking the dataclasses'
+    fields gives the JSON ``dataclasses.asdict`` gives, without its deep copies."""
+    import dataclasses
+
+    from sqmkit.build import load
+    from sqmkit.carryover import _plain
+
+    reg = load(DEMO)[3]
+    as_before = json.dumps(dataclasses.asdict(reg), ensure_ascii=False, sort_keys=True, default=_plain)
+    assert json.dumps(reg, ensure_ascii=False, sort_keys=True, default=_plain) == as_before

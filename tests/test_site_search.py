@@ -6,9 +6,11 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sqmkit.numbering import Numbering
-from sqmkit.search import Entry, build_index, grams, index_script, plain_text
+from sqmkit.search import Entry, _fast_parts, _Text, build_index, grams, index_script, plain_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 browser_only = pytest.mark.skipif(CHROMIUM is None and not __import__("os").environ.get("CI"),
@@ -98,3 +100,64 @@ def test_a_query_with_no_match_says_so(page, demo_build):
     page.fill("#search-box", "量子纠缠")
     assert page.locator("#search-status").inner_text() == page.locator("#search-status").get_attribute("data-none")
     assert page.locator("#search-results a").count() == 0
+
+
+# -- the fast reader of rendered fragments: the parser's text, or no answer at all -----------------
+
+PIECES = ['<p>', '</p>', '<span class="num">', "<span class='num'>", '</span>', '<br>', '<br/>', '<br />', '<li id="a">',
+          '</li>', '<span class="annot x">', '<SPAN CLASS="NUM">', '<div>', '</div>', '文字', 'a&amp;b', '&lt;', '&#26379;',
+          '&nbsp;', ' ', '\u3000', '\n', 'x > y', '<!-- c -->', '<a href="x&amp;y">', '</a>', '<td>', '</td>',
+          '<img src="a">', '<span class="num"/>', '<p class="">', '<p hidden>', '<table>', '</table>', '<script>',
+          '</script>', '&amp', '&', '<b class="annot" class="x">', '</b>', '<sp\u3000an>', '< p>', '</ p>',
+          '<p\tclass="num">', '<x-y>', '</x-y>', '<p ="a">', '<section class="article" id="s.a">', '<p class=num>']
+
+
+def _parsed(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_the_fast_reader_reads_what_the_parser_reads_or_leaves_it_to_the_parser(pieces):
+    html = "".join(pieces)
+    fast = _fast_parts(html)
+    assert fast is None or "".join(fast) == _parsed(html)
+    assert plain_text(html) == " ".join(_parsed(html).split())
+
+
+@pytest.mark.parametrize("html", ['a <!-- b --> c', '<script>x<y</script>', 'a < b', '<p class=num>x</p>',
+                                  '<a title="1>2">x</a>'])
+def test_html_the_fast_reader_does_not_know_goes_to_the_parser(html):
+    assert _fast_parts(html) is None
+    assert plain_text(html) == " ".join(_parsed(html).split())
+
+
+def test_every_article_of_the_demo_is_read_by_the_fast_reader(demo_profile_path):
+    from sqmkit.build import load
+    from sqmkit.render.environment import Links, make_environment
+
+    mgr, profile, _doc, reg = load(demo_profile_path)
+    numbering = Numbering.of(reg)
+    links = Links(reg, numbering, "site", "")
+    content = make_environment(reg, numbering, mgr.template_dirs(profile)).get_template(
+        "partials/content.html").make_module({"links": links})
+    for article in (a for ch in reg.chapters for a in ch.articles):
+        html = str(content.article(article, links))
+        fast = _fast_parts(html)
+        assert fast is not None and "".join(fast) == _parsed(html), article.id
+
+
+def _grams_as_before(text: str) -> set[str]:
+    low = text.lower()
+    out = {c for c in low if not c.isspace()}
+    out.update(low[i:i + 2] for i in range(len(low) - 1) if not (low[i].isspace() or low[i + 1].isspace()))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("申诉Ab İẞ \t\n\u3000\u00a0\u2028x1"), max_size=40))
+def test_grams_split_on_the_whitespace_isspace_knows(text):
+    assert grams(text) == _grams_as_before(text)
