@@ -19,7 +19,7 @@ Two keys, both hashes of inputs, never of times:
   key is the one its files were made with).
 
 The keys live in the user's cache folder (``~/.cache/sqmkit/builds/``, one small file per output
-folder, named by its absolute path; see :func:`sqmkit.jinjacache.cache_dir`), not in the output,
+folder, named by its absolute path; see :func:`sqmkit.diskcache.cache_dir`), not in the output,
 so the output is the same bytes with or without the cache and the output folder holds nothing
 else; the file names the sha256 of the manifest it describes, so a folder changed since (or a
 crash between the swap and this file) is a cache miss, never a wrong hit. ``build --force``
@@ -53,8 +53,8 @@ _SKIP_DIRS = frozenset({"__pycache__", ".git", ".mypy_cache", ".pytest_cache"})
 
 def cache_path(out_root: Path, client_id: str) -> Path | None:
     """The cache file of ``client_id``'s build folder in ``out_root``: in the user's cache folder
-    (:func:`sqmkit.jinjacache.cache_dir`), named by the folder's absolute path; None without one."""
-    from .jinjacache import cache_dir
+    (:func:`sqmkit.diskcache.cache_dir`), named by the folder's absolute path; None without one."""
+    from .diskcache import cache_dir
 
     folder = cache_dir("builds")
     if folder is None:

@@ -5,7 +5,7 @@ package files, the same few hundred files, on every build (a client's own files 
 and read every time). As Git's index does, this module keeps the
 digest of each file it has read together with the file's status (device, inode, size, modification
 and change times in nanoseconds) in the user's cache folder (``digests.json`` in
-:func:`sqmkit.jinjacache.cache_dir` ``("builds")``); a file whose status is the one recorded is
+:func:`sqmkit.diskcache.cache_dir` ``("builds")``); a file whose status is the one recorded is
 not read again. Writing to a file sets its change time to the clock's time, and no program can set
 it back. A file changed in the last :data:`SETTLED_NS` is not remembered (a second write within
 one tick of the file system's clock could leave its times as they were), so a changed file is
@@ -46,7 +46,7 @@ _memories: dict[Path, _Memory] = {}
 
 
 def _memory() -> _Memory | None:
-    from .jinjacache import cache_dir
+    from .diskcache import cache_dir
 
     folder = cache_dir("builds")
     if folder is None:

@@ -34,32 +34,7 @@ from typing import Any, Mapping
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
 
-_folders: dict[str, Path | None] = {}
-
-
-def cache_dir(name: str) -> Path | None:
-    """sqmkit's cache folder ``name`` for this user (made on first use, mode 0700):
-    ``$SQMKIT_CACHE_DIR/name``, else ``$XDG_CACHE_HOME/sqmkit/name``, else
-    ``~/.cache/sqmkit/name``; None when there can be none (``SQMKIT_CACHE_DIR`` set empty, or the
-    folder cannot be made or written)."""
-    if name not in _folders:
-        _folders[name] = _make_folder(name)
-    return _folders[name]
-
-
-def _make_folder(name: str) -> Path | None:
-    explicit = os.environ.get("SQMKIT_CACHE_DIR")
-    if explicit == "":
-        return None
-    base = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sqmkit"
-    folder = base / name
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not os.access(folder, os.W_OK):
-            return None
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
-        return None
-    return folder
+from .diskcache import cache_dir
 
 
 def cache_folder() -> Path | None:

@@ -11,13 +11,13 @@ from typing import Any
 import jinja2
 import pytest
 
-from sqmkit import jinjacache
+from sqmkit import diskcache, jinjacache
 
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SQMKIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(jinjacache, "_folders", {})
+    monkeypatch.setattr(diskcache, "_folders", {})
     return tmp_path / "cache"
 
 
@@ -55,7 +55,7 @@ def test_a_filter_called_with_the_context_is_another_environment(cache: Path) ->
 
 def test_an_empty_cache_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SQMKIT_CACHE_DIR", "")
-    monkeypatch.setattr(jinjacache, "_folders", {})
+    monkeypatch.setattr(diskcache, "_folders", {})
     env = jinjacache.attach(_env())
     assert env.bytecode_cache is None and jinjacache.from_string(env, SOURCE).render(name="y").endswith("y 012")
 
@@ -95,7 +95,7 @@ def test_a_text_renders_the_same_with_the_cache_as_without(cache: Path, monkeypa
     monkeypatch.setattr(jinjacache, "_codes", {})
     warm = [_rendered(t) for t in TEXTS]  # read back from the files
     monkeypatch.setenv("SQMKIT_CACHE_DIR", "")
-    monkeypatch.setattr(jinjacache, "_folders", {})
+    monkeypatch.setattr(diskcache, "_folders", {})
     plain = [_rendered(t) for t in TEXTS]
     assert cold == warm == plain
     assert plain[:3] == ["甲、乙和丙", "两个等级", "（N−1）×2"] and plain[6].startswith("error: ")

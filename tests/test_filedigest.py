@@ -12,13 +12,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from sqmkit import buildcache, filedigest, jinjacache
+from sqmkit import buildcache, diskcache, filedigest
 
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SQMKIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(jinjacache, "_folders", {})
+    monkeypatch.setattr(diskcache, "_folders", {})
     monkeypatch.setattr(filedigest, "_memories", {})
     return tmp_path / "cache"
 
@@ -78,7 +78,7 @@ def test_a_changed_file_is_read_again(cache: Path, tmp_path: Path, monkeypatch: 
 
 def test_without_a_cache_folder_every_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SQMKIT_CACHE_DIR", "")
-    monkeypatch.setattr(jinjacache, "_folders", {})
+    monkeypatch.setattr(diskcache, "_folders", {})
     monkeypatch.setattr(filedigest, "_memories", {})
     _later(monkeypatch)
     path = tmp_path / "a.txt"
