@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -279,9 +280,13 @@ def _unchanged(req: _Request, mgr: Manager, manifest: dict[str, Any], t0: float)
     return result
 
 
-#: formats a build runs in a forked worker beside the others (when there are others, and a
-#: second core): the blank forms and forms.pdf, while the build lays out the handbook PDF
-PARALLEL_FORMATS: tuple[str, ...] = ("forms",)
+#: formats a build runs, one after another, in a forked worker beside the others (with a second
+#: core): beside :data:`LONGEST_FORMAT`, all of these that it renders (the blank forms and
+#: forms.pdf, then the HTML site), so that both cores finish at about the same time; else the
+#: first alone (the forms), when other formats are left
+PARALLEL_FORMATS: tuple[str, ...] = ("forms", "html")
+#: the format that takes longest (the handbook PDF), which the build keeps
+LONGEST_FORMAT = "pdf"
 #: whether a build may fork that worker: ``build --all`` turns it off in its jobs, which already
 #: keep every core busy (and a Dask worker is a daemon, which may not have children)
 FORK_FORMATS = True
@@ -297,25 +302,36 @@ def fork_formats(allowed: bool) -> bool:
 
 def _render_all(mgr: Manager, formats: list[OutputFormat], ctx: RenderContext, user_templates: Path | None,
                 timings: dict[str, float]) -> dict[str, list[str]]:
-    """Run the formats in order, one of :data:`PARALLEL_FORMATS` in a worker process started
-    first; returns the files each one wrote (the same files, and bytes, as one after another)."""
+    """Run the formats in order, :func:`_aside` ones in a worker process started first; returns
+    the files each one wrote (the same files, and bytes, as one after another)."""
     by_format: dict[str, list[str]] = {}
-    aside = [f for f in formats if f.name in PARALLEL_FORMATS and f.name not in ctx.state.pages_only][:1]
-    helper = worker.start(aside[0].name, lambda c: _render(mgr, aside[0], c, user_templates), ctx) \
-        if aside and len(formats) > 1 and FORK_FORMATS and worker.can_fork() else None
+    aside = _aside(formats, ctx) if FORK_FORMATS and worker.can_fork() else []
+    jobs: list[worker.Job] = [(f.name, partial(_render, mgr, f, user_templates=user_templates)) for f in aside]
+    helper = worker.start(jobs, ctx) if aside else None
     try:
         for fmt in formats:
-            if helper is not None and fmt.name == helper.name:
+            if fmt in aside:
                 continue
             t, before = time.perf_counter(), set(new_files(ctx.out_dir, set()))
             _render(mgr, fmt, ctx, user_templates)
             timings[fmt.name], by_format[fmt.name] = time.perf_counter() - t, new_files(ctx.out_dir, before)
         if helper is not None:
-            by_format[helper.name], timings[helper.name] = worker.finish(helper, ctx)
+            for name, (files, seconds) in worker.finish(helper, ctx).items():
+                by_format[name], timings[name] = files, seconds
     finally:
         if helper is not None:
             helper.stop()
     return by_format
+
+
+def _aside(formats: list[OutputFormat], ctx: RenderContext) -> list[OutputFormat]:
+    """The formats for the worker (:data:`PARALLEL_FORMATS`), in the order they are listed there."""
+    rendered = {f.name: f for f in formats if f.name not in ctx.state.pages_only}
+    if len(formats) < 2:
+        return []
+    if LONGEST_FORMAT in rendered and LONGEST_FORMAT not in PARALLEL_FORMATS:
+        return [rendered[name] for name in PARALLEL_FORMATS if name in rendered]
+    return [rendered[name] for name in PARALLEL_FORMATS[:1] if name in rendered]
 
 
 def _render(mgr: Manager, fmt: OutputFormat, ctx: RenderContext, user_templates: Path | None) -> None:

@@ -1,11 +1,13 @@
-"""One output format in a forked worker process, beside the build's own.
+"""Output formats in a forked worker process, beside the build's own.
 
 WeasyPrint is CPU-bound Python, so threads would not lay out two PDFs at once; a forked process
-does. The build hands the worker one format (the blank forms and ``forms.pdf``) while it renders
-the others (the handbook PDF) itself. The worker writes into a folder of its own, a hard-linked
-copy of the staging folder as it was when the worker started, so the files it writes are exactly
-the new files of that folder; :func:`finish` moves them into the staging folder. The bytes are
-those a serial build writes: the same code runs on the same inputs, only in another process.
+does. The build hands the worker some formats (the blank forms and ``forms.pdf``, then the HTML
+site, so both cores finish together) while it renders the others (the handbook PDF) itself; the
+worker runs its formats one after another. It writes into a folder of its own, a hard-linked
+copy of the staging folder as it was when the worker started, so the files each format writes
+are exactly the new files of that folder after it; :func:`finish` moves them into the staging
+folder. The bytes are those a serial build writes: the same code runs on the same inputs, only
+in another process.
 
 A failure in the worker is the build's failure: the worker turns it into the same domain error a
 serial build raises (``render`` is the build's own fault-attributing call) and sends it back with
@@ -40,11 +42,15 @@ def can_fork() -> bool:
             and not multiprocessing.current_process().daemon)
 
 
+#: one format for a worker: its name, and the call that renders it
+Job = tuple[str, Callable[[RenderContext], None]]
+
+
 @dataclass
 class Worker:
-    """A format rendering in a forked process into ``folder``."""
+    """Formats rendering, one after another, in a forked process into ``folder``."""
 
-    name: str
+    name: str  # the formats' names, for a message
     process: Any  # multiprocessing.context.ForkProcess
     results: Connection
     folder: Path
@@ -81,13 +87,16 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _child(run: Callable[[RenderContext], None], ctx: RenderContext, results: Connection) -> None:
+def _child(jobs: list[Job], ctx: RenderContext, results: Connection) -> None:
     messages: list[str] = []
-    before = set(new_files(ctx.out_dir, set()))
+    done: list[tuple[str, list[str], float]] = []  # per format: the files it wrote, its seconds
     t = time.perf_counter()
     try:
-        run(replace(ctx, progress=messages.append))
-        reply: tuple[Any, ...] = ("ok", messages, new_files(ctx.out_dir, before), time.perf_counter() - t)
+        for name, run in jobs:
+            before, t = set(new_files(ctx.out_dir, set())), time.perf_counter()
+            run(replace(ctx, progress=messages.append))
+            done.append((name, new_files(ctx.out_dir, before), time.perf_counter() - t))
+        reply: tuple[Any, ...] = ("ok", messages, done, 0.0)
     except BaseException as exc:  # everything goes back to the build, which raises it
         reply = ("error", messages, exc, time.perf_counter() - t)
     try:
@@ -98,26 +107,29 @@ def _child(run: Callable[[RenderContext], None], ctx: RenderContext, results: Co
     results.close()
 
 
-def start(name: str, run: Callable[[RenderContext], None], ctx: RenderContext) -> Worker:
-    """Fork a worker running ``run`` (format ``name``) into a copy of ``ctx.out_dir``. The
-    folder is named like the staging folder, so a later build removes it if this one is killed."""
+def start(jobs: list[Job], ctx: RenderContext) -> Worker:
+    """Fork a worker running ``jobs`` (format name, render call), in order, into a copy of
+    ``ctx.out_dir``. The folder is named like the staging folder, so a later build removes it if
+    this one is killed."""
+    name = ", ".join(job[0] for job in jobs)
     staging = ctx.out_dir
     folder = Path(tempfile.mkdtemp(prefix=f"{staging.name}_", dir=staging.parent))
     shutil.copytree(staging, folder, copy_function=os.link, dirs_exist_ok=True)
     forking = multiprocessing.get_context("fork")
     results, sender = forking.Pipe(duplex=False)
-    process = forking.Process(target=_child, args=(run, replace(ctx, out_dir=folder), sender),
+    process = forking.Process(target=_child, args=(jobs, replace(ctx, out_dir=folder), sender),
                               name=f"sqmkit-{name}", daemon=True)
     process.start()
     sender.close()
     return Worker(name, process, results, folder)
 
 
-def finish(worker: Worker, ctx: RenderContext) -> tuple[list[str], float]:
-    """Wait for the worker; move the files it wrote into ``ctx.out_dir`` and return them (sorted)
-    with its seconds, or raise its error. Its progress messages are replayed first."""
+def finish(worker: Worker, ctx: RenderContext) -> dict[str, tuple[list[str], float]]:
+    """Wait for the worker; move the files it wrote into ``ctx.out_dir`` and return, format by
+    format, those files (sorted) and its seconds, or raise its error. Its progress messages are
+    replayed first."""
     try:
-        kind, messages, payload, seconds = pickle.loads(worker.results.recv_bytes())
+        kind, messages, payload, _seconds = pickle.loads(worker.results.recv_bytes())
     except (EOFError, OSError):
         worker.process.join()
         raise BuildError(_("the {format} output stopped in its worker process (exit code {code})").format(
@@ -127,8 +139,11 @@ def finish(worker: Worker, ctx: RenderContext) -> tuple[list[str], float]:
         ctx.progress(message)
     if kind == "error":
         raise payload
-    for rel in payload:
-        target = ctx.out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(worker.folder / rel, target)
-    return list(payload), float(seconds)
+    made: dict[str, tuple[list[str], float]] = {}
+    for name, files, took in payload:
+        for rel in files:
+            target = ctx.out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(worker.folder / rel, target)
+        made[name] = (list(files), float(took))
+    return made

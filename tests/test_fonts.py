@@ -38,3 +38,16 @@ def test_character_no_font_has_is_refused():
     fonts.check_coverage("服务质量", font)
     with pytest.raises(FontError, match=r"U\+10FFFD"):
         fonts.check_coverage("服务\U0010fffd", font)
+
+
+def test_a_cjk_faces_character_map_is_read_as_fonttools_reads_it():
+    """The character map of a CJK face is read straight from its format 12 subtable (fast): the
+    very characters fontTools' getBestCmap maps, for every installed CJK face."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    for file in sorted(set(fonts.cjk_faces().values())):
+        collection = file.lower().endswith((".ttc", ".otc"))
+        font = TTCollection(file, lazy=True).fonts[0] if collection else TTFont(file, lazy=True)
+        fast = fonts._best_cmap_format_12(file)
+        assert fast is not None, f"{file}: its best Unicode subtable is not of format 12"
+        assert fast == frozenset(font.getBestCmap() or {}), file

@@ -94,3 +94,23 @@ def test_a_worker_that_dies_is_a_build_error_naming_the_format(demo_profile_path
     assert isinstance(err, BuildError)
     assert "vanish" in str(err) and "3" in str(err)
     assert _leftovers(out) == [] and not (out / "demo-courier").exists()
+
+
+def _names(chosen: list[str], pages_only: frozenset[str] = frozenset()) -> list[str]:
+    from sqmkit.formats import RenderContext, RenderState
+
+    formats = [OutputFormat(name, name, lambda ctx: None) for name in chosen]
+    ctx = RenderContext(None, Path("."), None, None, state=RenderState(pages_only=pages_only))  # type: ignore[arg-type]
+    return [f.name for f in building._aside(formats, ctx)]
+
+
+def test_the_html_site_goes_to_the_worker_only_beside_the_handbook_pdf():
+    # a full build: the forms, then the site, in the worker; the handbook PDF and checklists here
+    assert _names(["html", "checklists", "forms", "pdf"]) == ["forms", "html"]
+    assert _names(["html", "forms"]) == ["forms"]  # no PDF: the site stays beside the forms
+    assert _names(["forms", "pdf"]) == ["forms"]
+    # `-f html`: the forms render only their pages, so no worker at all; nor for one format
+    assert _names(["html", "forms"], frozenset({"forms"})) == []
+    assert _names(["forms"]) == []
+    assert _names(["html", "pdf"]) == ["html"]  # no forms: the site alone beside the handbook
+    assert _names(["checklists", "html"]) == []
