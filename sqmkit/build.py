@@ -20,25 +20,22 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .assemble import Issued, assemble, read_profile
 from .assets import publish_logo, read_logo, template_folder
-from . import buildcache, jinjacache
-from .carryover import carry, inputs_hash, new_files, plan, previous_manifest
+from . import buildcache
 from .clients import plugin_versions
 from .errors import BuildError, SqmkitError
 from .formats import OutputFormat, RenderContext, RenderOptions, RenderState
 from .model import Regulation
-from .numbering import Numbering
 from .outdir import check_target, make_staging, prepare_root, swap_in
 from .plugins import Manager, get_plugin_manager
 from .profile import Profile
-from .render.environment import core_template_dir, make_environment
-from .versions import draft_words
 from .yamlio import YamlDoc
 from . import worker
 from .messages import _
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .assemble import Issued
+    from .numbering import Numbering
     from .store import Store
 
 
@@ -74,6 +71,8 @@ def load(profile_path: str | Path, mgr: Manager | None = None, store_path: str |
     an issued version of this very profile (same version, same profile bytes). ``issued`` (an
     issue or a rebuild) gives the revision log and the draft flag instead of the store. Every
     problem of the profile is reported at once."""
+    from .assemble import assemble, read_profile
+
     mgr = mgr or get_plugin_manager()
     profile, doc = read_profile(mgr, profile_path)
     if issued is None:
@@ -107,6 +106,8 @@ def issued_state(store_path: str | Path | None, profile: Profile, path: Path,
 
         with open_store(store_path) as store:
             rows = store.versions(profile.id)
+    from .assemble import Issued
+
     digest = profile_sha256(path)
     issued = any(r["version"] == profile.document.version and r.get("profile_sha256") == digest for r in rows)
     return Frozen([Issued(r["version"], dt.date.fromisoformat(r["date"]), r["description"]) for r in rows],
@@ -117,6 +118,7 @@ def issued_versions(store_path: str | Path | None, client_id: str) -> list[Issue
     """The versions of ``client_id`` issued in the store (none without a store)."""
     if store_path is None:
         return []
+    from .assemble import Issued
     from .store import open_store
 
     with open_store(store_path) as store:
@@ -213,18 +215,34 @@ class _Request:
     force: bool
 
 
+def _environment(mgr: Manager, reg: Regulation, profile: Profile, folders: list[Path]) -> tuple["Numbering", Any]:
+    """The regulation's numbering and its template environment (compiled templates kept). Jinja
+    and the renderers are imported here, not at the top: a build the cache finds up to date never
+    needs them."""
+    from . import jinjacache
+    from .numbering import Numbering
+    from .render.environment import make_environment
+    from .versions import draft_words
+
+    numbering = Numbering.of(reg)
+    env = jinjacache.attach(make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile)))
+    env.globals.update(draft=reg.draft, draft_words=draft_words(reg.language))
+    return numbering, env
+
+
 def _build(req: _Request, mgr: Manager, probe: "buildcache.Probe | None", t0: float) -> BuildResult:
+    from .carryover import carry, inputs_hash, plan, previous_manifest
+    from .coretemplates import core_template_dir
+
     profile_path, out_root, formats, progress = req.profile, req.out_root, req.formats, req.progress
     progress(_("reading the profile and assembling the regulation"))
     mgr, profile, doc, reg = load(profile_path, mgr, req.store, req.issued, req.versions)
     timings = {"assemble": time.perf_counter() - t0}
     available = mgr.output_formats()
     chosen = _choose(available, formats)
-    numbering = Numbering.of(reg)
     user_templates = req.templates or template_folder(profile, doc)
     folders = ([user_templates] if user_templates else []) + mgr.template_dirs(profile)
-    env = jinjacache.attach(make_environment(reg, numbering, folders, lambda e: mgr.prepare_jinja_env(e, profile)))
-    env.globals.update(draft=reg.draft, draft_words=draft_words(reg.language))
+    numbering, env = _environment(mgr, reg, profile, folders)
 
     logo = read_logo(profile, doc)  # checked again as it is read: what is published is what was checked
     target = out_root / profile.id
@@ -304,6 +322,8 @@ def _render_all(mgr: Manager, formats: list[OutputFormat], ctx: RenderContext, u
                 timings: dict[str, float]) -> dict[str, list[str]]:
     """Run the formats in order, :func:`_aside` ones in a worker process started first; returns
     the files each one wrote (the same files, and bytes, as one after another)."""
+    from .carryover import new_files
+
     by_format: dict[str, list[str]] = {}
     aside = _aside(formats, ctx) if FORK_FORMATS and worker.can_fork() else []
     jobs: list[worker.Job] = [(f.name, partial(_render, mgr, f, user_templates=user_templates)) for f in aside]

@@ -96,7 +96,7 @@ def code_digest(mgr: "Manager") -> str:
     """sqmkit's version, code, data and core templates, and each plugin's name, version and package
     files: what a build is made with besides the client's own files."""
     from . import __version__
-    from .render.environment import core_template_dir
+    from .coretemplates import core_template_dir
 
     parts: dict[str, Any] = {"sqmkit": [__version__, tree_digest(Path(__file__).parent, True),
                                         tree_digest(core_template_dir(), True)]}

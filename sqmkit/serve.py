@@ -90,7 +90,7 @@ def run_build(profile: Path, out_root: Path, formats: Iterable[str]) -> tuple[Pa
 def watched_paths(profile: Path) -> list[Path]:
     """The profile's folder, the packages of the installed plugins and the core templates."""
     from .plugins import get_plugin_manager
-    from .render.environment import core_template_dir
+    from .coretemplates import core_template_dir
 
     paths = {profile.resolve().parent, core_template_dir().resolve()}
     for info in get_plugin_manager().infos.values():

@@ -107,7 +107,7 @@ def png(width: int = 8, height: int = 8) -> bytes:
 
 
 def test_without_overrides_the_core_templates_are_used(industry, sqmkit_build, sqmkit_manager):
-    from sqmkit.render.environment import core_template_dir
+    from sqmkit.coretemplates import core_template_dir
 
     built = sqmkit_build(*industry)
     index = built.read("index.html")

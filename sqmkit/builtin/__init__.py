@@ -16,17 +16,46 @@ class CorePlugin(DataPack):
 
     @hookimpl
     def register_output_formats(self) -> list[OutputFormat]:
-        from sqmkit.render import checklists, forms, handbook_pdf, html_site
-
         return [
-            OutputFormat("html", "the handbook as a static HTML site (index.html, chapter pages)", html_site.render, 10),
+            OutputFormat("html", "the handbook as a static HTML site (index.html, chapter pages)", render_html, 10),
             OutputFormat("checklists", "self-scoring HTML inspection checklists (checklists/*.html)",
-                         checklists.render, 20),
-            OutputFormat("forms", "printable blank forms (forms/*.html and forms.pdf)", forms.render, 30),
-            OutputFormat("pdf", "the print-ready handbook (handbook.pdf)", handbook_pdf.render, 40),
+                         render_checklists, 20),
+            OutputFormat("forms", "printable blank forms (forms/*.html and forms.pdf)", render_forms, 30),
+            OutputFormat("pdf", "the print-ready handbook (handbook.pdf)", render_pdf, 40),
             OutputFormat("docx", "Word editions for editing: handbook.docx and forms.docx (on request)",
                          render_docx, 50, on_request=True),
         ]
+
+
+# Each renderer is imported when its format runs, not by every command that lists the formats: a
+# build the cache finds up to date needs neither Jinja nor WeasyPrint nor python-docx.
+
+def render_html(ctx: RenderContext) -> None:
+    """The HTML site (:func:`sqmkit.render.html_site.render`)."""
+    from sqmkit.render import html_site
+
+    html_site.render(ctx)
+
+
+def render_checklists(ctx: RenderContext) -> None:
+    """The HTML checklists (:func:`sqmkit.render.checklists.render`)."""
+    from sqmkit.render import checklists
+
+    checklists.render(ctx)
+
+
+def render_forms(ctx: RenderContext) -> None:
+    """The blank forms and forms.pdf (:func:`sqmkit.render.forms.render`)."""
+    from sqmkit.render import forms
+
+    forms.render(ctx)
+
+
+def render_pdf(ctx: RenderContext) -> None:
+    """The handbook PDF (:func:`sqmkit.render.handbook_pdf.render`)."""
+    from sqmkit.render import handbook_pdf
+
+    handbook_pdf.render(ctx)
 
 
 def render_docx(ctx: RenderContext) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 
 from ..revdiff import Diff, UnitChange, char_diff, profile_line, words
-from .environment import core_template_dir
+from ..coretemplates import core_template_dir
 
 #: the page's wording, in the document's language
 REPORT_WORDS: dict[str, dict[str, str]] = {

@@ -7,7 +7,6 @@ the core's own template, so an override can ``{% extends "core:handbook/cover.ht
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 from pathlib import Path
 from typing import Callable
@@ -16,24 +15,13 @@ import jinja2
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
+from ..coretemplates import core_template_dir
 from ..errors import BuildError
 from ..i18n import format_date, messages
 from ..messages import _
 from ..model import Regulation
 from ..numbering import Numbering
 from ..textrender import replace_markers
-
-
-def core_template_dir() -> Path:
-    """The core templates: package data ``sqmkit.templates`` when installed; ``templates/``
-    beside the package when running from a source checkout whose root is on ``sys.path``."""
-    try:
-        return Path(str(importlib.resources.files("sqmkit.templates")))
-    except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parents[2] / "templates"
-        if checkout.is_dir():
-            return checkout
-        raise BuildError("the core templates are missing from this sqmkit installation; reinstall sqmkit") from None
 
 
 class Links:

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..report_data import ReportData
-from .environment import core_template_dir
+from ..coretemplates import core_template_dir
 
 #: the report's wording, in the document's language (content, like the handbook's)
 REPORT_WORDS: dict[str, dict[str, Any]] = {

@@ -132,7 +132,7 @@ def write_portal(group: GroupProfile, units: list[Unit], root: Path) -> Path:
     """Write ``root/<group-id>/`` (staged, manifest, swapped in); returns the folder."""
     import jinja2
 
-    from .environment import core_template_dir
+    from ..coretemplates import core_template_dir
 
     target = root / group.id
     check_target(target, group.id)
