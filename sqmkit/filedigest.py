@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .diskcache import cache_dir, read, write
+
 #: a file changed more recently than this is read every time until it settles
 SETTLED_NS = 2_000_000_000
 _FILE = "digests.json"
@@ -46,8 +48,6 @@ _memories: dict[Path, _Memory] = {}
 
 
 def _memory() -> _Memory | None:
-    from .diskcache import cache_dir
-
     folder = cache_dir("builds")
     if folder is None:
         return None
@@ -61,7 +61,8 @@ def _read(path: Path) -> dict[str, list[Any]]:
     try:
         if path.is_symlink() or path.stat().st_size > _MAX_BYTES:
             return {}
-        data = json.loads(path.read_bytes())
+        payload = read(path)
+        data = json.loads(payload) if payload is not None else None
     except (OSError, ValueError, RecursionError):
         return {}
     files = data.get("files") if isinstance(data, dict) and data.get("version") == _VERSION else None
@@ -130,11 +131,6 @@ def save() -> None:
         if len(kept) >= _MAX_ENTRIES:
             break
         kept.setdefault(key, entry)
-    tmp = memory.path.with_name(f"{memory.path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps({"version": _VERSION, "files": kept}, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, memory.path)
-        memory.changed = False
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    write(memory.path, json.dumps({"version": _VERSION, "files": kept}, separators=(",", ":")).encode())
+    memory.changed = False
 
