@@ -20,23 +20,22 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .assets import publish_logo, read_logo, template_folder
 from . import buildcache
 from .clients import plugin_versions
 from .errors import BuildError, SqmkitError
 from .formats import OutputFormat, RenderContext, RenderOptions, RenderState
-from .model import Regulation
 from .outdir import check_target, make_staging, prepare_root, swap_in
 from .plugins import Manager, get_plugin_manager
-from .profile import Profile
-from .yamlio import YamlDoc
-from . import worker
 from .messages import _
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover  # a build the cache finds up to date imports none of these
+    from . import worker
     from .assemble import Issued
+    from .model import Regulation
     from .numbering import Numbering
+    from .profile import Profile
     from .store import Store
+    from .yamlio import YamlDoc
 
 
 class BuildResult:
@@ -55,6 +54,8 @@ class BuildResult:
 
     @property
     def regulation(self) -> Regulation:
+        from .model import Regulation
+
         if not isinstance(self._regulation, Regulation):
             self._regulation = self._regulation()
         return self._regulation
@@ -112,18 +113,6 @@ def issued_state(store_path: str | Path | None, profile: Profile, path: Path,
     issued = any(r["version"] == profile.document.version and r.get("profile_sha256") == digest for r in rows)
     return Frozen([Issued(r["version"], dt.date.fromisoformat(r["date"]), r["description"]) for r in rows],
                   not issued)
-
-
-def issued_versions(store_path: str | Path | None, client_id: str) -> list[Issued]:
-    """The versions of ``client_id`` issued in the store (none without a store)."""
-    if store_path is None:
-        return []
-    from .assemble import Issued
-    from .store import open_store
-
-    with open_store(store_path) as store:
-        rows = store.versions(client_id)
-    return [Issued(r["version"], dt.date.fromisoformat(r["date"]), r["description"]) for r in rows]
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -231,6 +220,7 @@ def _environment(mgr: Manager, reg: Regulation, profile: Profile, folders: list[
 
 
 def _build(req: _Request, mgr: Manager, probe: "buildcache.Probe | None", t0: float) -> BuildResult:
+    from .assets import publish_logo, read_logo, template_folder
     from .carryover import carry, inputs_hash, plan, previous_manifest
     from .coretemplates import core_template_dir
 
@@ -322,6 +312,7 @@ def _render_all(mgr: Manager, formats: list[OutputFormat], ctx: RenderContext, u
                 timings: dict[str, float]) -> dict[str, list[str]]:
     """Run the formats in order, :func:`_aside` ones in a worker process started first; returns
     the files each one wrote (the same files, and bytes, as one after another)."""
+    from . import worker
     from .carryover import new_files
 
     by_format: dict[str, list[str]] = {}

@@ -176,7 +176,7 @@ def client_of(profile: Path) -> tuple[str, dict[str, Any]] | None:
     """The client id and data of a profile file, read without validating (None when it has no
     plain id: the build then reports the problem)."""
     from .errors import SqmkitError
-    from .profile import CLIENT_ID_RE
+    from .workspace import CLIENT_ID_RE
     from .yamlio import load_yaml
 
     try:
@@ -246,13 +246,11 @@ def _issued_rows(store_path: Path | None, client_id: str) -> tuple[Any, bool]:
 def _group_digests(profile: Path) -> dict[str, str]:
     """The group profiles that may include this client: the frozen ``group.yaml`` beside an
     issued version's profile, else every group profile of the profile's workspace."""
-    from .groups import FROZEN_GROUP, group_files
+    from .workspace import FROZEN_GROUP, Workspace, group_files
 
     frozen = profile.parent / FROZEN_GROUP
     if profile.name == "profile.yaml" and frozen.is_file():
         return {FROZEN_GROUP: tree_digest(frozen)}
-    from .workspace import Workspace
-
     try:
         ws = Workspace.find(profile.parent)
     except Exception:  # a broken sqmkit.toml: the build reports it

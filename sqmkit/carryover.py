@@ -17,11 +17,13 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .buildcache import dataclass_fields
-from .model import Regulation
 from .outdir import MANIFEST
+
+if TYPE_CHECKING:  # pragma: no cover  # a build the cache finds up to date reads manifests only
+    from .model import Regulation
 
 #: formats whose pages link to one another: never one without the others
 LINKED = ("html", "forms", "checklists")

@@ -126,7 +126,7 @@ def build_named_group(target: str, ws: "Workspace | None", out: str | None, form
                       quiet: bool) -> bool:
     """``sqmkit build ID`` where ID is a group of the workspace (and not a client): what ``group
     build ID`` does. Returns whether it was a group."""
-    from .groups import GROUPS_DIR, load_group
+    from .workspace import GROUPS_DIR
 
     if ws is None or "/" in target or "\\" in target or target in ws.client_ids():
         return False
@@ -134,6 +134,8 @@ def build_named_group(target: str, ws: "Workspace | None", out: str | None, form
                  if (ws.root / GROUPS_DIR / f"{target}{suffix}").is_file()), None)
     if path is None:
         return False
+    from .groups import load_group
+
     _run_build(ws, load_group(path), out, formats, False, quiet)
     return True
 

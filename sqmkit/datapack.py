@@ -32,23 +32,35 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from .hookspecs import hookimpl
-from .schema import Chapter, ChapterFile, Checklist, Family, Form, Industry
 from .yamlio import YamlDoc, load_yaml, validation_error
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover  # the models are imported when a file is read (see data_model)
+    from pydantic import BaseModel
+
     from .profile import Profile
+    from .schema import Chapter, ChapterFile, Checklist, Family, Form, Industry
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
-#: the data folders of a pack and the model of each file in them
-DATA_DIRS: dict[str, type[BaseModel]] = {"rules": ChapterFile, "forms": Form, "checklists": Checklist}
+#: the data folders of a pack and the name of the model (in :mod:`sqmkit.schema`) of each file in them
+DATA_DIRS: dict[str, str] = {"rules": "ChapterFile", "forms": "Form", "checklists": "Checklist"}
+
+
+def data_model(name: str) -> "type[BaseModel]":
+    """The model of a file in a data folder or of ``industry.yaml`` (by name). The schema and
+    pydantic are imported here, when a file is read: a build the cache finds up to date imports
+    every plugin but reads none of their files."""
+    from . import schema
+
+    model: type[BaseModel] = getattr(schema, name)
+    return model
 
 
 def parse_model(doc: YamlDoc, model: type[M]) -> M:
     """Validate a parsed YAML document as ``model``, or raise a located :class:`DataError`."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -92,18 +104,26 @@ class DataPack:
         path = self.root / "industry.yaml"
         if not path.exists():
             return None
+        from .schema import Industry
+
         return parse_model(load_yaml(path, keep=True), Industry)
 
     @cached_property
     def chapter_files(self) -> list[tuple[Path, ChapterFile]]:
+        from .schema import ChapterFile
+
         return self._load_all("rules", ChapterFile)
 
     @cached_property
     def form_files(self) -> list[tuple[Path, Form]]:
+        from .schema import Form
+
         return self._load_all("forms", Form)
 
     @cached_property
     def checklist_files(self) -> list[tuple[Path, Checklist]]:
+        from .schema import Checklist
+
         return self._load_all("checklists", Checklist)
 
     def sources(self) -> dict[str, Path]:

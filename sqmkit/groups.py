@@ -25,17 +25,14 @@ from .errors import ProfileError, ProfileProblems
 from .localized import LANGUAGES
 from .messages import _
 from .model import ArticleNode, ChapterNode, TableNode
-from .profile import CLIENT_ID_RE, Profile
+from .profile import Profile
 from .strings import SafeStr
+from .workspace import CLIENT_ID_RE, FROZEN_GROUP, GROUPS_DIR, group_files
 from .yamlio import load_yaml, validation_errors
 
 __all__ = ["GroupProfile", "GroupRule", "GroupBody", "GROUPS_DIR", "FROZEN_GROUP", "load_group", "group_files",
            "group_of", "include_group", "GROUP_CHAPTER"]
 
-#: the folder of a workspace holding group profiles
-GROUPS_DIR = "groups"
-#: the group profile frozen beside an issued version's ``profile.yaml``
-FROZEN_GROUP = "group.yaml"
 #: the id of the group's chapter in a unit's regulation
 GROUP_CHAPTER = "group"
 #: the ids of the articles the group's chapter always has
@@ -137,15 +134,6 @@ def load_group(path: str | Path) -> GroupProfile:
                                   if isinstance(e, ProfileError)]) from None
     group.source = Path(path).resolve()
     return group
-
-
-def group_files(root: Path) -> list[Path]:
-    """The group profiles of the workspace at ``root``, sorted."""
-    folder = root / GROUPS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-                  and not p.name.startswith("."))
 
 
 def group_of(profile: Profile) -> GroupProfile | None:

@@ -29,16 +29,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, TypeVar
 
 import pluggy
-from pydantic import BaseModel, ValidationError
 
 from . import hookspecs
 from .errors import PluginError, SqmkitError
 from .messages import _
-from .schema import Chapter, ChapterFile, Checklist, Family, Form, Industry
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover  # the schema (and pydantic) are imported when a hook's results are read
     import click
     import jinja2
+    from pydantic import BaseModel
+
+    from .schema import Chapter, Checklist, Family, Form, Industry
 
     from .formats import OutputFormat
     from .profile import Profile
@@ -48,7 +49,7 @@ BLOCK_ENV = "SQMKIT_BLOCK_PLUGINS"
 #: built-in plugins, registered exactly like third-party ones: (name, "module:attribute")
 DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (("sqmkit.default", "sqmkit.builtin:plugin"),)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Manager:
 
     def industries(self) -> dict[str, tuple[str, Industry]]:
         """Industry id → (plugin, industry); two plugins declaring one id is an error."""
+        from .schema import Industry
         found: dict[str, tuple[str, Industry]] = {}
         for plugin, ind in self._models("register_industries", Industry):
             if ind.id in found:
@@ -134,9 +136,11 @@ class Manager:
         return out
 
     def forms(self, profile: "Profile") -> list[tuple[str, Form]]:
+        from .schema import Form
         return self._models("register_forms", Form, profile=profile)
 
     def checklists(self, profile: "Profile") -> list[tuple[str, Checklist]]:
+        from .schema import Checklist
         return self._models("register_checklists", Checklist, profile=profile)
 
     def profile_problems(self, profile: "Profile", industry: Industry) -> list[tuple[str, str, str]]:
@@ -224,6 +228,7 @@ def _coerce(plugin: str, hook: str, obj: Any, model: type[M]) -> M:
     if isinstance(obj, model):
         return obj
     if isinstance(obj, dict):
+        from pydantic import ValidationError
         try:
             return model.model_validate(obj)
         except ValidationError as exc:
@@ -237,6 +242,7 @@ def _coerce(plugin: str, hook: str, obj: Any, model: type[M]) -> M:
 
 def _chapter(plugin: str, hook: str, family: Family, obj: Any) -> Chapter:
     """A chapter from a family hook; the hook states the family, the chapter does not."""
+    from .schema import Chapter, ChapterFile
     stated = obj.family if isinstance(obj, ChapterFile) else obj.get("family") if isinstance(obj, dict) else None
     if stated is not None and stated != family:
         raise PluginError(plugin, f"hook {hook} returned chapter {_id_of(obj)!r} marked family {stated!r}; {hook} "

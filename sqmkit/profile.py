@@ -24,10 +24,9 @@ from .outdir import reserved_name_problem
 from .schema import LANGUAGES
 from .strings import SafeStr, SafeTree, check_safe_tree
 from .validation import DATE_EXAMPLE, describe
+from .workspace import CLIENT_ID_RE  # a folder name and a store key: a strict slug, no dots, no slashes
 from .yamlio import YamlDoc, load_yaml, validation_errors
 
-#: A client id is used as a folder name and a store key, so it is a strict slug: no dots, no slashes.
-CLIENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

@@ -325,9 +325,10 @@ def new_profile(found: "dict[str, tuple[str, Industry]]", industry_id: str, path
     """``sqmkit profile new``: check what was asked for, then write the profile to ``path``.
 
     ``found`` is ``Manager.industries()``; ``modules`` a comma-separated list of module ids."""
-    from .profile import CLIENT_ID_RE, EARLIEST_DATE, LATEST_DATE
+    from .profile import EARLIEST_DATE, LATEST_DATE
     from .reference import check_modules, find_industry
     from .strings import check_safe
+    from .workspace import CLIENT_ID_RE
 
     industry = find_industry(found, industry_id)
     chosen = check_modules(industry, [m.strip() for m in modules.split(",") if m.strip()])

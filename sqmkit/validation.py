@@ -10,14 +10,14 @@ adds the file, field path and line.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from typing import Any, Callable, Iterable, get_args
-
-from pydantic import BaseModel
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any, Callable, Iterable, get_args
 
 from .grades import LocatedValueError
 from .messages import _
+
+if TYPE_CHECKING:  # pragma: no cover  # pydantic is imported where a model is validated, not here
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 #: an example of the date form every date field takes
 DATE_EXAMPLE = "2026-01-31"
@@ -25,6 +25,8 @@ DATE_EXAMPLE = "2026-01-31"
 
 def did_you_mean(word: str, known: Iterable[str]) -> str | None:
     """The known word closest to ``word``, if one is close enough to be a likely typo."""
+    import difflib
+
     found = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=0.6)
     return found[0] if found else None
 
@@ -162,6 +164,8 @@ def error_message(err: ErrorDetails) -> tuple[tuple[str | int, ...], str, str | 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     """The model an annotation holds (``Model``, ``Model | None``, ``list[Model]``, ``dict[str, Model]``)."""
+    from pydantic import BaseModel
+
     stack = [annotation]
     while stack:
         ann = stack.pop()

@@ -7,6 +7,7 @@ The workspace owns everything a client's document control depends on::
     sqmkit-store.json      the store (issued versions, builds, results), never an accident of the cwd
     out/ID/                the latest build of each client
     archive/ID/VERSION/    issued versions, immutable
+    groups/ID.yaml         group profiles (:mod:`sqmkit.groups`), optional
 
 :meth:`Workspace.find` walks up from the current folder (or takes the folder named by
 ``--workspace`` / ``SQMKIT_WORKSPACE``); :func:`resolve_target` turns a command's argument — a
@@ -20,12 +21,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Any
 
 from .errors import DataError, SqmkitError
 from .messages import _
+from .validation import describe
 
 __all__ = ["CONFIG_NAME", "Workspace", "WorkspaceConfig", "WorkspaceError", "resolve_target"]
 
@@ -33,8 +35,13 @@ __all__ = ["CONFIG_NAME", "Workspace", "WorkspaceConfig", "WorkspaceError", "res
 CONFIG_NAME = "sqmkit.toml"
 #: the workspace layout version ``sqmkit init`` writes
 WORKSPACE_FORMAT = 1
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: a client id: the name of its profile file in ``clients/`` and its folder in ``out/`` and ``archive/``
+CLIENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _PROFILE_SUFFIXES = (".yaml", ".yml")
+#: the folder of a workspace holding group profiles
+GROUPS_DIR = "groups"
+#: the group profile frozen beside an issued version's ``profile.yaml``
+FROZEN_GROUP = "group.yaml"
 
 
 class WorkspaceError(SqmkitError):
@@ -49,27 +56,48 @@ def _relative(value: str) -> str:
     return value
 
 
-class WorkspaceConfig(BaseModel):
-    """``[workspace]`` of ``sqmkit.toml``; every path relative to the workspace's root."""
+#: the longest workspace name
+MAX_NAME = 200
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """``[workspace]`` of ``sqmkit.toml``; every path relative to the workspace's root. Checked by
+    hand (:meth:`of`), not by a pydantic model: finding the workspace is the first thing every
+    command does, and a build the cache finds up to date needs nothing of pydantic."""
 
     format: int = WORKSPACE_FORMAT
-    name: str = Field(default="", max_length=200)
+    name: str = ""
     clients: str = "clients"
     store: str = "sqmkit-store.json"
     out: str = "out"
     archive: str = "archive"
 
-    _paths = field_validator("clients", "store", "out", "archive")(_relative)
-
-    @field_validator("format")
     @classmethod
-    def _format(cls, v: int) -> int:
-        if v > WORKSPACE_FORMAT:
-            raise ValueError(_("workspace format {found} is newer than this sqmkit reads ({known}); upgrade "
-                               "sqmkit").format(found=v, known=WORKSPACE_FORMAT))
-        return v
+    def of(cls, table: dict[str, Any]) -> "WorkspaceConfig":
+        """The settings of a ``[workspace]`` table; a problem is a ``ValueError`` whose first
+        argument is the key and second the problem (types strict: no text for a number)."""
+        known = [f.name for f in fields(cls)]
+        for key, value in table.items():
+            if key not in known:
+                raise ValueError(key, _("unknown setting"))
+            if key == "format":
+                if type(value) is not int:
+                    raise ValueError(key, _("expected a whole number, not {got}").format(got=describe(value)))
+                if value > WORKSPACE_FORMAT:
+                    raise ValueError(key, _("workspace format {found} is newer than this sqmkit reads ({known}); "
+                                            "upgrade sqmkit").format(found=value, known=WORKSPACE_FORMAT))
+                continue
+            if not isinstance(value, str):
+                raise ValueError(key, _("expected text, not {got}").format(got=describe(value)))
+            if key == "name" and len(value) > MAX_NAME:
+                raise ValueError(key, _("is too long: at most {count} characters").format(count=MAX_NAME))
+            if key != "name":
+                try:
+                    _relative(value)
+                except ValueError as exc:
+                    raise ValueError(key, str(exc)) from None
+        return cls(**table)
 
 
 def _toml_text(config: WorkspaceConfig) -> str:
@@ -107,14 +135,12 @@ def read_config(path: Path) -> WorkspaceConfig:
         raise DataError(str(path), where, _("unknown setting; sqmkit.toml holds one table, [workspace]"),
                         _line_of(raw, where))
     try:
-        return WorkspaceConfig.model_validate(table)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = str(err["loc"][0]) if err["loc"] else "workspace"
-        problem = _("unknown setting") if err["type"] == "extra_forbidden" else err["msg"].removeprefix(
-            "Value error, ")
+        return WorkspaceConfig.of(table)
+    except ValueError as exc:
+        key, problem = str(exc.args[0]), str(exc.args[1])
+        known = ", ".join(f.name for f in fields(WorkspaceConfig))
         raise DataError(str(path), f"workspace.{key}", problem, _line_of(raw, key),
-                        _("known settings: {known}").format(known=", ".join(WorkspaceConfig.model_fields))) from None
+                        _("known settings: {known}").format(known=known)) from None
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -172,14 +198,14 @@ class Workspace:
 
         for suffix in _PROFILE_SUFFIXES:
             path = self.clients_dir / f"{client_id}{suffix}"
-            if _ID_RE.match(client_id) and path.is_file():
+            if CLIENT_ID_RE.match(client_id) and path.is_file():
                 return path
         raise WorkspaceError(_("no client {id!r} in the workspace {root} ({hint})").format(
             id=client_id, root=self.root, hint=unknown_hint(client_id, self.client_ids())))
 
     def new_profile_path(self, client_id: str) -> Path:
         """Where a new client's profile goes; refuses an id that is taken or not valid."""
-        if not _ID_RE.match(client_id):
+        if not CLIENT_ID_RE.match(client_id):
             raise WorkspaceError(_("{id!r} is not a valid client id: use lower-case letters, digits and hyphens "
                                    "(no dots, slashes or spaces), at most 63 characters").format(id=client_id))
         for suffix in _PROFILE_SUFFIXES:
@@ -250,8 +276,17 @@ class Workspace:
         return None
 
 
+def group_files(root: Path) -> list[Path]:
+    """The group profiles of the workspace at ``root``, sorted."""
+    folder = root / GROUPS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in _PROFILE_SUFFIXES and p.is_file()
+                  and not p.name.startswith("."))
+
+
 def _looks_like_id(arg: str) -> bool:
-    return bool(_ID_RE.match(arg)) and not arg.endswith(_PROFILE_SUFFIXES)
+    return bool(CLIENT_ID_RE.match(arg)) and not arg.endswith(_PROFILE_SUFFIXES)
 
 
 def resolve_target(arg: str, workspace: Workspace | None) -> tuple[Path, Workspace | None]:

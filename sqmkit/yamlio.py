@@ -6,11 +6,9 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 import yaml
-from pydantic import BaseModel
-from pydantic_core import ErrorDetails
 
 from . import yamlcache
 from .errors import DataError
@@ -19,6 +17,10 @@ from .messages import _, ngettext
 from .validation import error_message, fields_at, quote_hint, unknown_hint, written_value
 from .yamlcache import LineMap, line_map
 from .yamlsafe import LimitExceeded, compose_and_construct
+
+if TYPE_CHECKING:  # pragma: no cover  # reading YAML needs nothing of pydantic
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 
 class ValidationErrors(Protocol):

@@ -4,6 +4,7 @@ command line does not import the heavy libraries before a command needs them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,19 @@ def test_registering_the_core_formats_loads_no_renderer_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0].split() == ["html", "checklists", "forms", "pdf", "docx"]
     assert out[1:] in ([], [""])
+
+
+def test_a_build_the_cache_finds_up_to_date_loads_neither_pydantic_nor_jinja(tmp_path: Path) -> None:
+    """A no-op build hashes files and reads a manifest: it imports no model, no validator, no
+    template engine and no renderer (the plugins are imported, their data is not read)."""
+    code = ("import sys\nfrom sqmkit.cli import main\ntry:\n    main(['build', sys.argv[1], '-f', 'html', '-o', sys.argv[2], "
+            "'-q'])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print(' '.join(m for m in ('pydantic', 'jinja2', 'sqmkit.model', 'sqmkit.schema', 'sqmkit.profile', "
+            "'sqmkit.render', 'weasyprint') if m in sys.modules))")
+    env = {**os.environ, "SQMKIT_CACHE_DIR": str(tmp_path / "cache")}
+    args = [sys.executable, "-c", code, str(DEMO), str(tmp_path / "out")]
+    first = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
+    assert "pydantic" in first.stdout.split()  # the first build validates and renders
+    again = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
+    assert "up to date" in again.stdout
+    assert again.stdout.splitlines()[-1].split() == []

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from sqmkit.errors import DataError
 from sqmkit.store import open_store
 from sqmkit.storefile import MARKER_TABLE, STORE_VERSION
 from sqmkit.workspace import Workspace, WorkspaceError, resolve_target
@@ -84,3 +85,33 @@ def test_a_version_1_store_is_migrated_on_its_first_write_keeping_a_copy(tmp_pat
     assert data[MARKER_TABLE]["1"]["version"] == STORE_VERSION == 2
     assert data["builds"]["1"]["plugins"] == {} and data["builds"]["1"]["formats"] == []
     assert json.loads((tmp_path / "sqmkit-store.json.v1.bak").read_text(encoding="utf-8")) == old
+
+
+@pytest.mark.parametrize("line, key, problem", [
+    ("format = true", "format", "expected a whole number, not the yes/no value true"),
+    ('format = "1"', "format", "expected a whole number, not the text '1'"),
+    ("format = 99", "format", "workspace format 99 is newer than this sqmkit reads (1)"),
+    ("name = 5", "name", "expected text, not the number 5"),
+    ('name = "' + "x" * 201 + '"', "name", "is too long: at most 200 characters"),
+    ('out = "/tmp/out"', "out", "must be a path inside the workspace"),
+    ('archive = "~/a"', "archive", "must be a path inside the workspace"),
+    ("clients = []", "clients", "expected text, not"),
+    ('colour = "red"', "colour", "unknown setting"),
+])
+def test_every_setting_is_checked_with_its_key_line_and_problem(tmp_path, line, key, problem):
+    ws = Workspace.init(tmp_path / "ws")
+    ws.config_path.write_text(f'[workspace]\nname = "x"\n{line}\n'.replace('name = "x"\nname', "name"),
+                              encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        Workspace.find(ws.root)
+    err = info.value
+    assert err.where == f"workspace.{key}" and problem in err.problem
+    assert err.line == (3 if not line.startswith("name") else 2)
+
+
+def test_a_valid_config_keeps_its_settings(tmp_path):
+    ws = Workspace.init(tmp_path / "ws")
+    ws.config_path.write_text('[workspace]\nformat = 1\nname = "甲"\nstore = "db/s.json"\nout = "build"\n',
+                              encoding="utf-8")
+    found = Workspace.find(ws.root)
+    assert found.config.name == "甲" and found.store_path == ws.root / "db/s.json" and found.out_dir == ws.root / "build"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .. import schema
-from ..datapack import DATA_DIRS, DataPack
+from ..datapack import DATA_DIRS, DataPack, data_model
 from ..errors import DataError
 from ..yamlio import YamlDoc, load_yaml, validation_error
 from .context import DataFile, Def, LintContext, SchemaProblem, Site, Template, TextSite
@@ -56,7 +56,8 @@ def _read(path: Path, model: type[BaseModel], errors: list[DataError]) -> DataFi
 def _data_files(pack: DataPack, errors: list[DataError]) -> tuple[list[DataFile], list[tuple[str, Path]]]:
     files: list[DataFile] = []
     stray: list[tuple[str, Path]] = []
-    for sub, model in DATA_DIRS.items():
+    for sub, name in DATA_DIRS.items():
+        model = data_model(name)
         listed = pack.files(sub)
         folder = pack.root / sub
         others = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []

@@ -6,9 +6,14 @@ department scale keeps one band per performance-pay coefficient and that the wei
 quarterly assessment add up to 100.
 """
 
-from typing import Any
+from __future__ import annotations
 
-from sqmkit import DataPack, Industry, MissingParameter, Profile, effective_parameters, hookimpl, lookup
+from typing import TYPE_CHECKING, Any
+
+from sqmkit import DataPack, hookimpl
+
+if TYPE_CHECKING:  # the models are imported when the hook runs: a build the cache finds up to date
+    from sqmkit import Industry, Profile  # imports every plugin but calls no hook
 
 __version__ = "0.2.0"
 
@@ -21,6 +26,8 @@ ASSESSMENT_WEIGHTS = ("weight_records", "weight_prescriptions", "weight_service"
 
 
 def _get(params: dict[str, Any], path: str) -> Any:
+    from sqmkit import MissingParameter, lookup
+
     try:
         return lookup(params, path)
     except MissingParameter:
@@ -34,6 +41,8 @@ class ClinicPack(DataPack):
     def validate_profile(self, profile: Profile, industry: Industry) -> list[tuple[str, str]]:
         if profile.industry != "clinic":
             return []
+        from sqmkit import effective_parameters
+
         params = effective_parameters(profile, industry)
         problems = []
         bands = _get(params, "grading.department")
