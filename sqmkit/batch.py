@@ -157,12 +157,10 @@ def _speak_like(profile: Path) -> None:
     """Messages in the language of the workspace's first client from the first line on (each
     build then follows its own profile's), not in the locale's until a profile is read."""
     from .errors import SqmkitError
-    from .messages import set_language
+    from .messages import follow_profile
     from .yamlio import load_yaml
 
     try:
-        data = load_yaml(profile).data
+        follow_profile(load_yaml(profile).data)
     except SqmkitError:
         return  # the build of that client reports it
-    if isinstance(data, dict) and isinstance(data.get("language"), str):
-        set_language(data["language"])

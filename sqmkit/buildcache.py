@@ -174,8 +174,9 @@ class RawInputs:
 
 def client_of(profile: Path) -> tuple[str, dict[str, Any]] | None:
     """The client id and data of a profile file, read without validating (None when it has no
-    plain id: the build then reports the problem)."""
+    plain id: the build then reports the problem); messages follow its language from here on."""
     from .errors import SqmkitError
+    from .messages import follow_profile
     from .workspace import CLIENT_ID_RE
     from .yamlio import load_yaml
 
@@ -183,6 +184,7 @@ def client_of(profile: Path) -> tuple[str, dict[str, Any]] | None:
         data = load_yaml(profile).data
     except SqmkitError:
         return None
+    follow_profile(data)  # messages in the profile's language, as when a build reads it
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not CLIENT_ID_RE.fullmatch(data["id"]):
         return None
     return data["id"], data

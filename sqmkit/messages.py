@@ -73,6 +73,14 @@ def set_language(lang: str | None) -> None:
     _chosen.set(normalize(lang) if lang else None)
 
 
+def follow_profile(data: object) -> None:
+    """Messages follow a profile's ``language`` from here on (``data``: the profile as read, not
+    yet checked; anything without a language leaves the choice as it is)."""
+    language = data.get("language") if isinstance(data, dict) else None
+    if isinstance(language, str):
+        set_language(language)
+
+
 @contextmanager
 def use_language(lang: str | None) -> Iterator[None]:
     """Translate into ``lang`` inside the block."""

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from .errors import ProfileError, ProfileProblems
 from .grades import LocatedValueError
-from .messages import _, set_language
+from .messages import _, follow_profile
 from .outdir import reserved_name_problem
 from .schema import LANGUAGES
 from .strings import SafeStr, SafeTree, check_safe_tree
@@ -286,8 +286,7 @@ def profile_from_data(data: Any, doc: YamlDoc) -> Profile:
 def read_profile_doc(path: str | Path) -> YamlDoc:
     """Read a profile's YAML; messages follow its ``language`` from here on."""
     doc = load_yaml(path, ProfileError)
-    if isinstance(doc.data, dict) and isinstance(doc.data.get("language"), str):
-        set_language(doc.data["language"])  # messages follow the profile's language from here on
+    follow_profile(doc.data)
     return doc
 
 

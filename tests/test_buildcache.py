@@ -11,6 +11,7 @@ import pytest
 
 from sqmkit import buildcache
 from sqmkit.build import build
+from sqmkit.messages import set_language
 from sqmkit.plugins import get_plugin_manager
 from sqmkit.store import open_store
 from sqmkit.workspace import Workspace
@@ -159,3 +160,16 @@ def test_the_inputs_hash_reads_the_regulation_as_dataclasses_asdict_does() -> No
     reg = load(DEMO)[3]
     as_before = json.dumps(dataclasses.asdict(reg), ensure_ascii=False, sort_keys=True, default=_plain)
     assert json.dumps(reg, ensure_ascii=False, sort_keys=True, default=_plain) == as_before
+
+
+def test_a_no_op_build_speaks_the_profile_s_language_as_a_full_build_does(tmp_path: Path, cli_run) -> None:
+    profile = _copy_demo(tmp_path / "src")  # a zh-CN profile, built under an English locale
+    env = {"SQMKIT_LANG": None, "LANG": "C.UTF-8", "LC_ALL": None, "LC_MESSAGES": None, "LANGUAGE": None}
+    try:
+        full = cli_run("build", profile, "-o", tmp_path / "out", "-f", "checklists", "-q", env=env)
+        set_language(None)  # a new process: the locale's language until a profile is read
+        again = cli_run("build", profile, "-o", tmp_path / "out", "-f", "checklists", "-q", env=env)
+    finally:
+        set_language(None)
+    assert full.exit_code == 0 and again.exit_code == 0, again.output
+    assert "已构建" in full.output and "已是最新" in again.output
