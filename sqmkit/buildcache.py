@@ -317,6 +317,12 @@ def read_cache(out_root: Path, client_id: str) -> dict[str, Any]:
         return {}
     if data.get("manifest") != hashlib.sha256(manifest).hexdigest():
         return {}
+    from .diskcache import mark_used
+
+    try:  # the folder is built again: its notes are in use (kept by the cache's sweep)
+        mark_used(path, path.stat().st_mtime)
+    except OSError:
+        pass
     return data
 
 

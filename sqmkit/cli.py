@@ -74,6 +74,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, bool, str]] = {
                 "Corrective actions opened by imported inspections: list, update, verify, close."),
     "build": ("cli_workspace", "build", False,
               "Build a client's handbook site, PDF, forms and checklists into OUT/<client-id>/."),
+    "cache": ("cli_cache", "cache", False,
+              "The cache folder of derived data (parsed plugin files, compiled templates, build notes): info, clear."),
     "client": ("cli_workspace", "client", False,
                "The workspace's clients: new, list, show, edit, import, export, delete."),
     "diff": ("cli_versions", "diff", False, "Compare two of the issued versions and the working copy (\"working\"), "

@@ -6,22 +6,40 @@ everything it is derived from (the caller's key), holds a magic number and the S
 payload, checked on reading (a truncated, corrupt or foreign entry reads as missing and is
 written again), and is written to a temporary file and renamed (atomic).
 
-The folder is the one :func:`sqmkit.jinjacache.cache_dir` names, by the same rules (kept here
-without importing Jinja, which a command may not need): ``$SQMKIT_CACHE_DIR/NAME``, else
+:func:`cache_dir` is the rule for every folder of the cache (this module's entries, the compiled
+templates of :mod:`sqmkit.jinjacache`, the build cache's notes): ``$SQMKIT_CACHE_DIR/NAME``, else
 ``$XDG_CACHE_HOME/sqmkit/NAME``, else ``~/.cache/sqmkit/NAME``, mode 0700; ``SQMKIT_CACHE_DIR=``
 set empty keeps nothing, and where no folder can be made nothing is kept and nothing fails.
+
+The folder is kept bounded (:mod:`sqmkit.cacheprune`): an entry read is marked as used (its
+modification time set to now, when its mark is more than a day old: :func:`mark_used`), and the
+first folder a process asks for checks, with one ``stat`` of a stamp file, whether a day has passed
+since the last sweep, which removes the entries not used for ``$SQMKIT_CACHE_MAX_AGE_DAYS``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 _MAGIC = b"sqmkit-cache-1\n"
 _HEAD = len(_MAGIC) + 32
 _folders: dict[tuple[str, str | None, str | None], Path | None] = {}
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+#: the file in the cache folder whose modification time is the last sweep's (see sqmkit.cacheprune)
+SWEEP_STAMP = ".last-sweep"
+#: how often the sweep runs, and how often a read entry's modification time is set to now
+DAY_S = 86400
+#: an entry not used for this many days is removed by the sweep (``$SQMKIT_CACHE_MAX_AGE_DAYS``)
+DEFAULT_MAX_AGE_DAYS = 30.0
+_checked: set[Path] = set()
 
 
 def cache_dir(name: str) -> Path | None:
@@ -32,20 +50,74 @@ def cache_dir(name: str) -> Path | None:
     return _folders[key]
 
 
-def _make_folder(name: str) -> Path | None:
+def cache_root() -> Path | None:
+    """The cache folder itself, which holds the folders :func:`cache_dir` names (not made here);
+    None when ``SQMKIT_CACHE_DIR`` is set empty or there is no home folder."""
     explicit = os.environ.get("SQMKIT_CACHE_DIR")
     if explicit == "":
         return None
     try:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sqmkit"
-        base = Path(explicit) if explicit else home
+        if explicit:
+            return Path(explicit)
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sqmkit"
+    except RuntimeError:  # no home folder
+        return None
+
+
+def _make_folder(name: str) -> Path | None:
+    base = cache_root()
+    if base is None:
+        return None
+    try:
         folder = base / name
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not os.access(folder, os.W_OK):
             return None
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
+    except OSError:
         return None
+    _sweep_when_due(base)
     return folder
+
+
+def max_age_days() -> float:
+    """``$SQMKIT_CACHE_MAX_AGE_DAYS`` (0: never swept; not a number of days: the default)."""
+    text = os.environ.get("SQMKIT_CACHE_MAX_AGE_DAYS", "").strip()
+    try:
+        days = float(text) if text else DEFAULT_MAX_AGE_DAYS
+    except ValueError:
+        return DEFAULT_MAX_AGE_DAYS
+    return days if math.isfinite(days) and days >= 0 else DEFAULT_MAX_AGE_DAYS
+
+
+def _sweep_when_due(base: Path) -> None:
+    """Sweep ``base`` when its stamp is more than a day old (once per process: one ``stat``)."""
+    if base in _checked:
+        return
+    _checked.add(base)
+    days = max_age_days()
+    if days == 0:
+        return
+    try:
+        last = os.stat(base / SWEEP_STAMP).st_mtime
+    except OSError:
+        last = 0.0
+    if last < time.time() - DAY_S:
+        from . import cacheprune
+
+        cacheprune.sweep(base, days)
+
+
+def mark_used(target: Path | int, mtime: float) -> None:
+    """Set the modification time of an entry just read (a path, never followed if a symbolic link,
+    or an open file) to now, when its mark (``mtime``) is more than a day old; never fails."""
+    if mtime < time.time() - DAY_S:
+        try:
+            if isinstance(target, int):
+                os.utime(target)
+            else:
+                os.utime(target, follow_symlinks=False)
+        except (OSError, NotImplementedError):
+            pass
 
 
 def entry(name: str, key: bytes, suffix: str) -> Path | None:
@@ -54,14 +126,35 @@ def entry(name: str, key: bytes, suffix: str) -> Path | None:
     return folder / (hashlib.sha256(key).hexdigest() + suffix) if folder is not None else None
 
 
-def read(path: Path | None) -> bytes | None:
-    """The payload of an entry, when it is whole and was written by :func:`write`."""
-    if path is None:
-        return None
+def open_entry(path: str | Path) -> tuple[BinaryIO, float] | None:
+    """An entry's file, open for reading, and its modification time; None when it is missing or
+    not a regular file (never opened through a symbolic link, never waiting on a pipe)."""
     try:
-        blob = path.read_bytes()
+        fd = os.open(path, _OPEN)
     except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+    except OSError:  # pragma: no cover - an open file has a status
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        return None
+    return open(fd, "rb"), st.st_mtime
+
+
+def read(path: Path | None) -> bytes | None:
+    """The payload of an entry, when it is whole and was written by :func:`write`."""
+    opened = open_entry(path) if path is not None else None
+    if opened is None:
+        return None
+    f, mtime = opened
+    with f:
+        try:
+            blob = f.read()
+        except OSError:
+            return None
+        mark_used(f.fileno(), mtime)
     if blob[:len(_MAGIC)] != _MAGIC or hashlib.sha256(blob[_HEAD:]).digest() != blob[len(_MAGIC):_HEAD]:
         return None
     return blob[_HEAD:]

@@ -10,6 +10,9 @@ not read again. Writing to a file sets its change time to the clock's time, and 
 it back. A file changed in the last :data:`SETTLED_NS` is not remembered (a second write within
 one tick of the file system's clock could leave its times as they were), so a changed file is
 always read again. Without a cache folder (``SQMKIT_CACHE_DIR`` set empty) every file is read.
+The file holds at most :data:`_MAX_ENTRIES` files (those seen last first); it counts as used each
+time it is read (:func:`sqmkit.diskcache.read`), so the cache's sweep removes it only when no
+build has run for the cache's age limit.
 """
 
 from __future__ import annotations

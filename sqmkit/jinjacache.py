@@ -17,8 +17,9 @@ gives it one that is safe to share:
   per process, its code shared by every environment of the same fingerprint;
 * a template name's escaping, when ``autoescape`` is a function of the name, is part of the key;
 * entries are written to a temporary file and renamed (Jinja's own atomic write), in a folder only
-  the user may write: ``$SQMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/sqmkit``, else
-  ``~/.cache/sqmkit``. Where no such folder can be made, nothing is cached and nothing fails.
+  the user may write: ``jinja-<version>`` in the cache folder (:func:`sqmkit.diskcache.cache_dir`).
+  Where no such folder can be made, nothing is cached and nothing fails; an entry read is marked
+  as used, so the cache's sweep (:mod:`sqmkit.cacheprune`) keeps it.
 
 The compiled code is what Jinja compiles from the same source with its optimizer off (see
 :func:`attach`), so the output is the same.
@@ -32,9 +33,9 @@ from pathlib import Path
 from types import CodeType
 from typing import Any, Mapping
 import jinja2
-from jinja2.bccache import FileSystemBytecodeCache
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from .diskcache import cache_dir
+from .diskcache import cache_dir, mark_used, open_entry
 
 
 def cache_folder() -> Path | None:
@@ -80,6 +81,25 @@ class SharedBytecodeCache(FileSystemBytecodeCache):
         # a callable autoescape decides per template name, and the decision is compiled in
         escape = self.autoescape(name) if callable(self.autoescape) else self.autoescape
         return hashlib.sha256(f"{self.env_key}|{bool(escape)}|{name}|{filename}".encode("utf-8")).hexdigest()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """As Jinja reads an entry (a regular file only, never through a symbolic link), and the
+        entry is marked as used (:func:`sqmkit.diskcache.mark_used`)."""
+        opened = open_entry(self._get_cache_filename(bucket))
+        if opened is None:
+            return
+        f, mtime = opened
+        with f:
+            bucket.load_bytecode(f)
+            if bucket.code is not None:
+                mark_used(f.fileno(), mtime)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """As Jinja writes an entry; a folder removed meanwhile (``sqmkit cache clear``) keeps nothing."""
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def attach(env: jinja2.Environment) -> jinja2.Environment:
