@@ -244,7 +244,10 @@ def test_a_21st_photo_is_refused_with_a_message(page, checklist_build, conduct):
             files=[{"name": "p.png", "mimeType": "image/png", "buffer": png(8, 6)}])
     last = item(page, items[-1].id)
     page.wait_for_function("document.querySelectorAll('img.thumb:not([hidden])').length === 20")
-    assert "最多保存20张照片" in last.locator(".photo-msg").inner_text() and last.locator("img.thumb").is_hidden()
+    # the files are read one by one, asynchronously: the 21st is refused once its turn comes
+    last.locator(".photo-msg", has_text="最多保存20张照片").wait_for(timeout=10000)
+    assert last.locator("img.thumb").is_hidden()
+    assert page.evaluate("document.querySelectorAll('img.thumb:not([hidden])').length") == 20
 
 
 def test_work_left_by_the_previous_page_in_local_storage_becomes_an_inspection(page, checklist_build, conduct):
