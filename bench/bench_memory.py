@@ -6,9 +6,11 @@ pages) in a fresh process and prints its peak RSS, the RSS at each phase (before
 each laid-out part, after the write), and with ``--trace`` the Python memory alive (tracemalloc,
 after a full collection) beside the RSS at each phase, which splits live objects from garbage
 and allocator overhead. ``--trace`` slows the build about twofold and its own bookkeeping adds
-to the RSS: compare its RSS figures only with other ``--trace`` runs.
+to the RSS: compare its RSS figures only with other ``--trace`` runs. ``--smaps`` splits the RSS
+at each phase into anonymous memory and file-backed pages (mostly the CJK font files, which
+WeasyPrint maps and, when it writes, reads whole).
 
-    .venv/bin/python bench/bench_memory.py [--copies 17] [--trace] [--against TREE]
+    .venv/bin/python bench/bench_memory.py [--copies 17] [--trace] [--smaps] [--against TREE]
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 
+def smaps_mib() -> dict[str, int]:
+    """Anonymous and file-backed resident memory (MiB), from /proc/self/smaps_rollup."""
+    found: dict[str, float] = {}
+    with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+        for line in rollup:
+            key, _sep, value = line.partition(":")
+            if value.strip().endswith("kB"):
+                found[key] = int(value.split()[0]) / 1024
+    return {"anon": round(found["Anonymous"]), "file": round(found["Rss"] - found["Anonymous"])}
+
+
 def rss_mib() -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -43,8 +56,8 @@ class Phases:
     since the previous mark and, when tracing, the live Python memory (after ``gc.collect``,
     which the untraced run does not do, so that it measures the build as it is)."""
 
-    def __init__(self, trace: bool) -> None:
-        self.trace, self.high = trace, 0.0
+    def __init__(self, trace: bool, smaps: bool = False) -> None:
+        self.trace, self.smaps, self.high = trace, smaps, 0.0
         self.marks: list[dict[str, Any]] = []
         self.start = time.perf_counter()
         threading.Thread(target=self._sample, daemon=True).start()
@@ -58,6 +71,8 @@ class Phases:
         row: dict[str, Any] = {"phase": name, "s": round(time.perf_counter() - self.start, 1),
                                "rss": round(rss_mib()), "high": round(max(self.high, rss_mib()))}
         self.high = 0.0
+        if self.smaps:
+            row.update(smaps_mib())
         if self.trace:
             row["garbage_objects"] = gc.collect()
             row["python_live"] = round(tracemalloc.get_traced_memory()[0] / 2**20)
@@ -89,7 +104,7 @@ def _hook(phases: Phases) -> None:
     weasyprint.Document.write_pdf = marked_write
 
 
-def scenario(copies: int, trace: bool) -> dict[str, Any]:
+def scenario(copies: int, trace: bool, smaps: bool = False) -> dict[str, Any]:
     import bench_pdf
     import synthetic
 
@@ -97,7 +112,7 @@ def scenario(copies: int, trace: bool) -> dict[str, Any]:
     mgr, profile = synthetic.make(out / "synthetic", copies)
     if trace:
         tracemalloc.start(1)
-    phases = Phases(trace)
+    phases = Phases(trace, smaps)
     _hook(phases)
     phases.mark("before the build")
     cpu = time.process_time()
@@ -108,13 +123,14 @@ def scenario(copies: int, trace: bool) -> dict[str, Any]:
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "phases": phases.marks}
 
 
-def run(copies: int, trace: bool, tree: str | None) -> dict[str, Any]:
+def run(copies: int, trace: bool, tree: str | None, smaps: bool = False) -> dict[str, Any]:
     env = dict(os.environ)
     if tree:
         root = Path(tree)
         env["PYTHONPATH"] = os.pathsep.join(map(str, [root, *sorted((root / "plugins").glob("*"))]))
     argv = [sys.executable, str(Path(__file__).resolve()), "--scenario", "--copies", str(copies)]
-    done = subprocess.run(argv + (["--trace"] if trace else []), capture_output=True, text=True, env=env,
+    argv += (["--trace"] if trace else []) + (["--smaps"] if smaps else [])
+    done = subprocess.run(argv, capture_output=True, text=True, env=env,
                           cwd=tempfile.gettempdir())
     if done.returncode:
         raise SystemExit(f"the memory scenario failed:\n{done.stderr[-3000:]}")
@@ -124,10 +140,12 @@ def run(copies: int, trace: bool, tree: str | None) -> dict[str, Any]:
 def report(label: str, got: dict[str, Any]) -> None:
     print(f"{label}: {got['pages']} pages, peak RSS {got['peak_rss_mib']} MiB, "
           f"{got['seconds']:.0f} s ({got['seconds'] / got['pages']:.3f} s/page), CPU {got['cpu_seconds']} s")
-    traced = "python_live" in got["phases"][0]
-    print(f"  {'phase':<26}{'at s':>8}{'RSS':>8}{'highest':>9}" + (f"{'py live':>9}{'RSS gc':>8}" if traced else ""))
+    traced, split = "python_live" in got["phases"][0], "anon" in got["phases"][0]
+    print(f"  {'phase':<26}{'at s':>8}{'RSS':>8}{'highest':>9}" + (f"{'anon':>7}{'file':>7}" if split else "")
+          + (f"{'py live':>9}{'RSS gc':>8}" if traced else ""))
     for row in got["phases"]:
-        extra = f"{row['python_live']:>9}{row['rss_after_gc']:>8}" if traced else ""
+        extra = f"{row['anon']:>7}{row['file']:>7}" if split else ""
+        extra += f"{row['python_live']:>9}{row['rss_after_gc']:>8}" if traced else ""
         print(f"  {row['phase']:<26}{row['s']:>8}{row['rss']:>8}{row['high']:>9}" + extra)
 
 
@@ -135,16 +153,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=17)
     ap.add_argument("--trace", action="store_true", help="also the live Python memory (slower)")
+    ap.add_argument("--smaps", action="store_true", help="also anonymous and file-backed RSS at each phase")
     ap.add_argument("--against", default=None, help="another source tree, run first (A/B)")
     ap.add_argument("--scenario", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scenario:
         sys.path.insert(0, str(HERE))
-        print(json.dumps(scenario(args.copies, args.trace)))
+        print(json.dumps(scenario(args.copies, args.trace, args.smaps)))
         return
     if args.against:
-        report(Path(args.against).name, run(args.copies, args.trace, args.against))
-    report("this tree", run(args.copies, args.trace, None))
+        report(Path(args.against).name, run(args.copies, args.trace, args.against, args.smaps))
+    report("this tree", run(args.copies, args.trace, None, args.smaps))
 
 
 if __name__ == "__main__":

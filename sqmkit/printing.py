@@ -16,6 +16,8 @@ from __future__ import annotations
 import copy
 import gc
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -37,6 +39,8 @@ ARCHIVAL = "pdf/a-2b"
 #: 10-50 for a 130-page one; bench/bench_memory.py). Short documents (forms) skip the full
 #: collection's cost.
 COLLECT_AFTER_PAGES = 40
+#: the font configuration (weasyprint FontConfiguration) of the printed file being laid out, if shared
+_FONTS: ContextVar[Any] = ContextVar("sqmkit_print_fonts", default=None)
 
 
 def _fetcher(root: Path) -> Any:
@@ -122,14 +126,32 @@ def _classes(box: Any) -> list[str]:
     return str(element.get("class", "")).split() if element is not None else []
 
 
+@contextmanager
+def shared_fonts() -> Iterator[None]:
+    """Lay out the parts of one printed file, within the block, with one font configuration.
+
+    Each configuration opens the faces on its own: a part laid out with a configuration of its
+    own maps the large CJK font files again, and WeasyPrint reads them whole once more when it
+    writes (peak RSS about 20 MiB higher for a handbook in two parts; bench/bench_memory.py).
+    The faces, and so the pages and the PDF's bytes, are the same either way."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    token = _FONTS.set(FontConfiguration())
+    try:
+        yield
+    finally:
+        _FONTS.reset(token)
+
+
 def layout(html: str, base_dir: Path, what: str, style: str = "D", prefix: str = "") -> Part:
-    """Lay out one HTML document; ``what`` names it in an error."""
+    """Lay out one HTML document; ``what`` names it in an error. Within :func:`shared_fonts`
+    it shares that font configuration; otherwise it has its own."""
     import weasyprint
 
     _quiet()
     doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=_fetcher(base_dir))
     try:
-        document = doc.render()
+        document = doc.render(font_config=_FONTS.get())
     except Exception as exc:  # WeasyPrint's own failure: report it without a traceback
         raise BuildError(_("WeasyPrint could not lay out {what}: {error}").format(
             what=what, error=f"{type(exc).__name__}: {exc}")) from exc

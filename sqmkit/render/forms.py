@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..formats import RenderContext
 from ..model import ArticleNode, FormNode, GradesNode, Regulation
-from ..printing import TAGGED, Part, layout, print_settings, wording, write_parts
+from ..printing import TAGGED, Part, layout, print_settings, shared_fonts, wording, write_parts
 from .environment import Links
 from ..messages import _
 
@@ -100,4 +100,6 @@ def render(ctx: RenderContext) -> None:
     if "forms" in ctx.state.pages_only:  # a companion of `build -f html`: the pages the site links to
         return
     title = f"{reg.company.short_name} {wording(ctx)['forms']}"
-    write_parts(form_parts(ctx), ctx.out_dir / "forms.pdf", TAGGED, title=title)
+    with shared_fonts():  # the faces opened once for every form, not once a form (printing.shared_fonts)
+        parts = form_parts(ctx)
+    write_parts(parts, ctx.out_dir / "forms.pdf", TAGGED, title=title)

@@ -22,7 +22,7 @@ from typing import Any
 from ..formats import RenderContext
 from ..i18n import zh_numeral
 from ..model import Regulation
-from ..printing import ARCHIVAL, TAGGED, Part, layout, print_settings, wording, write_parts
+from ..printing import ARCHIVAL, TAGGED, Part, layout, print_settings, shared_fonts, wording, write_parts
 from ..traceability import TraceRow, basis, matrix
 from .environment import Links
 from .forms import form_parts
@@ -93,7 +93,13 @@ def _context(ctx: RenderContext, part: str, **extra: Any) -> dict[str, Any]:
 
 
 def handbook_parts(ctx: RenderContext) -> list[Part]:
-    """The laid-out parts of the handbook, in binding order: front matter, body, attachments."""
+    """The laid-out parts of the handbook, in binding order: front matter, body, attachments.
+    They share one font configuration: the faces are opened once (:func:`shared_fonts`)."""
+    with shared_fonts():
+        return _laid_out(ctx)
+
+
+def _laid_out(ctx: RenderContext) -> list[Part]:
     reg, env = ctx.regulation, ctx.env
     page = env.get_template("handbook/print.html")
     apps = appendices(ctx)
