@@ -57,7 +57,7 @@ Slug = Annotated[SafeStr, AfterValidator(_slug)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a group is read (see localized.Strict)
 
 
 class GroupRule(_Strict):
