@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import click
 
 from . import cacheprune
-from .diskcache import cache_root, max_age_days
+from .diskcache import cache_root, given_max_age, max_age_days
 from .messages import _
 
 json_option = click.option("--json", "as_json", is_flag=True, help="print JSON (for scripts)")
@@ -97,11 +96,7 @@ def info(as_json: bool) -> None:
 
 def _say_pruning(root: Path, days: float) -> None:
     text = os.environ.get("SQMKIT_CACHE_MAX_AGE_DAYS", "").strip()
-    try:
-        valid = not text or (math.isfinite(float(text)) and float(text) >= 0)
-    except ValueError:
-        valid = False
-    if not valid:
+    if text and given_max_age() is None:
         click.echo(_("SQMKIT_CACHE_MAX_AGE_DAYS={value!r} is not a number of days: {days} days are used").format(
             value=text, days=f"{days:g}"))
     if days == 0:

@@ -80,13 +80,18 @@ def _make_folder(name: str) -> Path | None:
 
 
 def max_age_days() -> float:
-    """``$SQMKIT_CACHE_MAX_AGE_DAYS`` (0: never swept; not a number of days: the default)."""
-    text = os.environ.get("SQMKIT_CACHE_MAX_AGE_DAYS", "").strip()
+    """``$SQMKIT_CACHE_MAX_AGE_DAYS`` (0: never swept; unset or not a number of days: the default)."""
+    days = given_max_age()
+    return DEFAULT_MAX_AGE_DAYS if days is None else days
+
+
+def given_max_age() -> float | None:
+    """``$SQMKIT_CACHE_MAX_AGE_DAYS`` when it is set to a number of days (0 or more), else None."""
     try:
-        days = float(text) if text else DEFAULT_MAX_AGE_DAYS
-    except ValueError:
-        return DEFAULT_MAX_AGE_DAYS
-    return days if math.isfinite(days) and days >= 0 else DEFAULT_MAX_AGE_DAYS
+        days = float(os.environ.get("SQMKIT_CACHE_MAX_AGE_DAYS", "").strip())
+    except ValueError:  # unset, empty or not a number
+        return None
+    return days if math.isfinite(days) and days >= 0 else None
 
 
 def _sweep_when_due(base: Path) -> None:
