@@ -242,7 +242,7 @@ def _issued_rows(store_path: Path | None, client_id: str) -> tuple[Any, bool]:
     from .store import open_store
 
     with open_store(store_path) as store:
-        return store.versions(client_id), store.client(client_id) is not None
+        return store.versions(client_id), store.knows(client_id)
 
 
 def _group_digests(profile: Path) -> dict[str, str]:

@@ -17,10 +17,9 @@ import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Literal
+from typing import Any, Iterator
 
 from filelock import FileLock, Timeout
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
@@ -74,112 +73,6 @@ def _keep_copy(path: Path, version: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the tables hold
-# ---------------------------------------------------------------------------------------------
-
-
-def _iso_date(value: str) -> str:
-    dt.date.fromisoformat(value)
-    return value
-
-
-def _iso_time(value: str) -> str:
-    dt.datetime.fromisoformat(value)
-    return value
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)
-
-
-class ClientRow(_Row):
-    id: str
-    profile: dict[str, Any]
-    source: str | None = None
-
-
-class VersionRow(_Row):
-    client: str
-    version: str
-    date: Annotated[str, AfterValidator(_iso_date)]
-    description: str
-    snapshot: dict[str, Any]
-    by: str | None = None
-
-
-class BuildRow(_Row):
-    client: str
-    version: str | None = None
-    formats: list[str] = []
-    profile_sha256: str | None = None
-    inputs_sha256: str | None = None
-    plugins: dict[str, str | None] = {}
-
-
-class InspectionRow(_Row):
-    """An imported result (format 2 adds id, version, hash, date, answers as {answer, remark},
-    kpis, photos, flags; rows of format 1 imports lack them and read as before)."""
-
-    client: str
-    checklist: str
-    imported_at: Annotated[str, AfterValidator(_iso_time)]
-    total: float | None  # None (and grade None): nothing was answered (stored only as incomplete)
-    grade: str | None
-    fields: dict[str, str] = {}
-    answers: dict[str, Any] = {}
-    build: str | None = None
-    digest: str | None = None
-    id: str | None = None
-    date: Annotated[str, AfterValidator(_iso_date)] | None = None
-    kpis: dict[str, float] = {}
-    incomplete: bool = False
-    rescored: bool = False
-
-
-class ActionRow(_Row):
-    """A corrective action (:mod:`sqmkit.actions`)."""
-
-    client: str
-    inspection: str
-    checklist: str
-    item: str
-    severity: Literal["high", "normal"]
-    status: Literal["open", "in_progress", "done", "verified", "closed"]
-    created: Annotated[str, AfterValidator(_iso_date)]
-    due: Annotated[str, AfterValidator(_iso_date)]
-    clauses: list[str] = []
-    remark: str = ""
-    owner: str | None = None
-    owner_name: str = ""
-
-
-ROW_MODELS: dict[str, type[_Row]] = {"clients": ClientRow, "versions": VersionRow, "builds": BuildRow,
-                                     "inspections": InspectionRow, "actions": ActionRow}
-
-
-def _row_problem(exc: ValidationError) -> tuple[str, str]:
-    """``(field, problem)`` of the first error of a record's validation."""
-    err = exc.errors()[0]
-    loc = shown(".".join(str(p) for p in err["loc"]))[:200]
-    kind = err["type"]
-    if kind == "missing":
-        return loc, _("a required field is missing")
-    if kind == "value_error" or kind.startswith(("date", "datetime")):
-        return loc, _("{value!r} is not a valid date or time").format(value=str(err.get("input"))[:40])
-    expected = _kind_name(kind.split("_")[0])
-    found = {str: "string", dict: "dict", list: "list", bool: "bool", int: "int", float: "float"}.get(
-        type(err["input"]), "null")
-    return loc, _("expected {expected}, found {found}").format(expected=expected, found=_kind_name(found))
-
-
-def _kind_name(word: str) -> str:
-    """A JSON type's name for a person, from pydantic's type word."""
-    names = {"string": _("text"), "dict": _("an object"), "float": _("a number"), "int": _("a whole number"),
-             "list": _("a list"), "bool": _("true or false"), "null": _("null")}
-    return names.get(word, word)
-
-
-# ---------------------------------------------------------------------------------------------
 # The store
 # ---------------------------------------------------------------------------------------------
 
@@ -193,12 +86,15 @@ class Store:
     def _checked(self, table: str, rows: list[Any], problems: list[StoreError] | None = None) -> list[Record]:
         """``rows`` whose fields have the types the table needs; a bad record is a located
         :class:`StoreError`, raised, or collected in ``problems`` and left out."""
+        if not rows:
+            return []
+        from .storerows import row_problem  # pydantic: only when there is a record to check
+
         good = []
         for row in rows:
-            try:
-                ROW_MODELS[table].model_validate(dict(row))
-            except ValidationError as exc:
-                where, problem = _row_problem(exc)
+            found = row_problem(table, dict(row))
+            if found is not None:
+                where, problem = found
                 error = fail(self.path, problem, _("correct or remove this record in the store file"),
                               table=table, record=str(row.doc_id), where=where)
                 if problems is None:
@@ -219,6 +115,10 @@ class Store:
     def client(self, client_id: str) -> Record | None:
         rows = self._checked("clients", self.db.table("clients").search(Query().id == client_id))
         return rows[0] if rows else None
+
+    def knows(self, client_id: str) -> bool:
+        """Whether the store holds a record of the client (its fields not checked: not read)."""
+        return bool(self.db.table("clients").contains(Query().id == client_id))
 
     def clients(self) -> list[Record]:
         return sorted(self._checked("clients", self.db.table("clients").all()), key=lambda c: str(c["id"]))

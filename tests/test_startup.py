@@ -208,3 +208,21 @@ def test_a_build_the_cache_finds_up_to_date_loads_neither_pydantic_nor_jinja(tmp
     again = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
     assert "up to date" in again.stdout
     assert again.stdout.splitlines()[-1].split() == []
+
+
+def test_a_no_op_build_in_a_workspace_reads_no_record_and_loads_no_pydantic(tmp_path: Path) -> None:
+    """In a workspace the no-op asks the store whether it knows the client and for its issued
+    versions (none yet); no record is checked, so pydantic is not imported either."""
+    env = {**os.environ, "SQMKIT_CACHE_DIR": str(tmp_path / "cache")}
+    sqmkit = [sys.executable, "-m", "sqmkit.cli"]
+    ws = tmp_path / "ws"
+    subprocess.run([*sqmkit, "init", str(ws)], check=True, capture_output=True, env=env)
+    subprocess.run([*sqmkit, "client", "import", str(DEMO)], check=True, capture_output=True, env=env, cwd=ws)
+    code = ("import sys\nfrom sqmkit.cli import main\ntry:\n    main(['build', 'demo-courier', '-f', 'html', '-q'])\n"
+            "except SystemExit as e:\n    assert not e.code, e.code\n"
+            "print(' '.join(m for m in ('pydantic', 'jinja2', 'sqmkit.storerows') if m in sys.modules))")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ws)
+    assert "pydantic" in first.stdout.split()
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ws)
+    assert "up to date" in again.stdout
+    assert again.stdout.splitlines()[-1].split() == []
