@@ -302,12 +302,15 @@ def _forms_inputs(reg: "Regulation", numbering: "Numbering") -> Any:
 
 def read_cache(out_root: Path, client_id: str) -> dict[str, Any]:
     """The cache file of the client's build folder, if it describes the manifest there now;
-    else an empty record (a miss)."""
-    path = cache_path(out_root, client_id)
+    else an empty record (a miss). Read as every entry of the cache is (:func:`sqmkit.diskcache.read`:
+    whole, never through a link, and marked as used)."""
+    from . import diskcache
+
+    payload = diskcache.read(cache_path(out_root, client_id), _MAX_CACHE_BYTES)
+    if payload is None:
+        return {}
     try:
-        if path is None or path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_CACHE_BYTES:
-            return {}
-        data = json.loads(path.read_bytes())
+        data = json.loads(payload)
         manifest = (out_root / client_id / MANIFEST).read_bytes()
     except (OSError, ValueError, RecursionError):
         return {}
@@ -317,12 +320,6 @@ def read_cache(out_root: Path, client_id: str) -> dict[str, Any]:
         return {}
     if data.get("manifest") != hashlib.sha256(manifest).hexdigest():
         return {}
-    from .diskcache import mark_used
-
-    try:  # the folder is built again: its notes are in use (kept by the cache's sweep)
-        mark_used(path, path.stat().st_mtime)
-    except OSError:
-        pass
     return data
 
 
@@ -333,19 +330,17 @@ def previous_keys(out_root: Path, client_id: str) -> dict[str, str]:
 
 
 def write_cache(out_root: Path, client_id: str, raw: str | None, keys: dict[str, str]) -> None:
-    """Record the keys of the build just swapped into ``out_root/client_id`` (atomically)."""
+    """Record the keys of the build just swapped into ``out_root/client_id`` (atomically, as every
+    entry of the cache: :func:`sqmkit.diskcache.write`; a failure keeps nothing)."""
+    from . import diskcache
+
     path = cache_path(out_root, client_id)
     if path is None:
         return
     manifest = hashlib.sha256((out_root / client_id / MANIFEST).read_bytes()).hexdigest()
     record = {"version": CACHE_VERSION, "raw": raw, "keys": keys, "manifest": manifest,
               "target": str((out_root / client_id).resolve())}
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(record, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # no cache: the next build is a full one, nothing worse
-        tmp.unlink(missing_ok=True)
+    diskcache.write(path, (json.dumps(record, sort_keys=True, indent=1) + "\n").encode("utf-8"))
 
 
 def forget(out_root: Path, client_id: str) -> None:

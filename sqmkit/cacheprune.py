@@ -44,7 +44,7 @@ _MKSTEMP = r"\.tmp-[a-z0-9_]+"
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "yaml": (re.compile(r"[0-9a-f]{64}\.yc"), re.compile(_MKSTEMP)),
     "messages": (re.compile(r"[0-9a-f]{64}\.mo"), re.compile(_MKSTEMP)),
-    "builds": (re.compile(r"[0-9a-f]{32}\.json|digests\.json"),
+    "builds": (re.compile(r"[0-9a-f]{32}\.json|digests\.json"),  # (…json.PID.tmp: left by earlier versions)
                re.compile(_MKSTEMP + r"|[0-9a-f]{32}\.json\.[0-9]+\.tmp")),
     "jinja": (re.compile(r"[0-9a-f]{64}\.jinja"), re.compile(r"[0-9a-f]{64}\.jinja[a-z0-9_]+\.tmp")),
 }

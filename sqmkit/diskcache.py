@@ -148,16 +148,19 @@ def open_entry(path: str | Path) -> tuple[BinaryIO, float] | None:
     return open(fd, "rb"), st.st_mtime
 
 
-def read(path: Path | None) -> bytes | None:
-    """The payload of an entry, when it is whole and was written by :func:`write`."""
+def read(path: Path | None, limit: int | None = None) -> bytes | None:
+    """The payload of an entry, when it is whole and was written by :func:`write` (and, with
+    ``limit``, its file is at most that many bytes)."""
     opened = open_entry(path) if path is not None else None
     if opened is None:
         return None
     f, mtime = opened
     with f:
         try:
-            blob = f.read()
+            blob = f.read() if limit is None else f.read(_HEAD + limit + 1)
         except OSError:
+            return None
+        if limit is not None and len(blob) > _HEAD + limit:
             return None
         mark_used(f.fileno(), mtime)
     if blob[:len(_MAGIC)] != _MAGIC or hashlib.sha256(blob[_HEAD:]).digest() != blob[len(_MAGIC):_HEAD]:

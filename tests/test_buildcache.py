@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sqmkit import buildcache
+from sqmkit import buildcache, diskcache
 from sqmkit.build import build
 from sqmkit.messages import set_language
 from sqmkit.plugins import get_plugin_manager
@@ -119,8 +119,8 @@ def test_a_stale_cache_file_is_a_miss(runs: dict, tmp_path: Path) -> None:
     assert build(runs["profile"], out, ["checklists"], mgr=runs["mgr"]).cached
     note = buildcache.cache_path(out, "demo-courier")
     assert note is not None and not str(note).startswith(str(out))  # the output folder holds only the output
-    data = json.loads(note.read_text(encoding="utf-8"))
-    note.write_text(json.dumps({**data, "manifest": "0" * 64}), encoding="utf-8")
+    data = json.loads(diskcache.read(note) or b"")
+    diskcache.write(note, json.dumps({**data, "manifest": "0" * 64}).encode("utf-8"))  # a note of another manifest
     assert buildcache.read_cache(out, "demo-courier") == {}
     assert not build(runs["profile"], out, ["checklists"], mgr=runs["mgr"]).cached
     assert sorted(p.name for p in out.iterdir()) == ["demo-courier"]

@@ -158,3 +158,10 @@ def test_an_entry_that_is_a_link_or_a_pipe_reads_as_missing(cache: Path, tmp_pat
     entry.unlink()
     os.mkfifo(entry)
     assert diskcache.read(entry) is None
+
+
+def test_an_entry_larger_than_the_reader_allows_reads_as_missing(tmp_path: Path) -> None:
+    entry = tmp_path / "note.json"
+    diskcache.write(entry, b"x" * 100)
+    assert diskcache.read(entry, 100) == b"x" * 100 and diskcache.read(entry) == b"x" * 100
+    assert diskcache.read(entry, 99) is None
