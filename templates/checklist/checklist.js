@@ -184,6 +184,7 @@
       el.value = typeof v === "number" ? String(v) : "";
     });
     if (kpiInputs.length && Object.keys(current.kpis).length) $("#kpis").open = true;
+    $$(".photo-msg").forEach(function (el) { el.textContent = ""; });  /* another inspection: no old messages */
     showPhotos();
   }
 
@@ -448,7 +449,6 @@
     data.items.forEach(function (it) {
       var row = rowOf[it.id], img = $(".thumb", row), has = current.photos.indexOf(it.id) >= 0;
       $(".remove-photo", row).hidden = !has;
-      $(".photo-msg", row).textContent = "";
       if (!has) { img.hidden = true; img.removeAttribute("src"); return; }
       var owner = current.id;
       store.getPhoto(owner + "/" + it.id).then(function (rec) {
@@ -478,6 +478,7 @@
       if (owner.photos.indexOf(id) < 0) owner.photos.push(id);
       delete claims[id];
       if (owner !== current) return;
+      msg.textContent = "";  /* this row's message only: a refusal shown on another row stays */
       edited();
       showPhotos();
       return save();
@@ -491,6 +492,7 @@
     var id = row.getAttribute("data-id");
     return store.removePhoto(current.id + "/" + id).then(function () {
       current.photos = current.photos.filter(function (k) { return k !== id; });
+      $(".photo-msg", row).textContent = "";
       edited();
       showPhotos();
       $("input[type=file]", row).focus();
