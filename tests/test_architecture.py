@@ -103,6 +103,7 @@ def importers_of(library: str) -> set[str]:
 @pytest.mark.parametrize("library, allowed", [
     ("weasyprint", {"sqmkit.printing"}),
     ("tinydb", {"sqmkit.store"}),
+    ("pikepdf", {"sqmkit.pdfbind", "sqmkit.pdftags"}),
 ])
 def test_one_module_imports_each_heavy_library(library, allowed):
     assert importers_of(library) == allowed

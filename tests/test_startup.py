@@ -93,7 +93,7 @@ def test_the_fast_loader_agrees_on_any_text(text: str) -> None:
 
 def test_importing_the_command_line_loads_no_heavy_library() -> None:
     code = ("import sys, sqmkit.cli; heavy = ['weasyprint', 'matplotlib', 'openpyxl', 'docx', 'playwright', "
-            "'dask', 'distributed', 'tinydb', 'pypdf', 'fontTools', 'PIL', 'watchfiles', 'numpy']; "
+            "'dask', 'distributed', 'tinydb', 'pypdf', 'pikepdf', 'fontTools', 'PIL', 'watchfiles', 'numpy']; "
             "print(' '.join(m for m in heavy if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
@@ -101,7 +101,7 @@ def test_importing_the_command_line_loads_no_heavy_library() -> None:
 
 DEMO = ROOT / "plugins/courier/sqmkit_courier/examples/demo-courier.yaml"
 HEAVY = ["weasyprint", "matplotlib", "openpyxl", "docx", "playwright", "dask", "distributed", "tinydb", "pypdf",
-         "fontTools", "PIL", "watchfiles", "numpy", "sqmkit.lint", "sqmkit.render.docx_handbook", "sqmkit.cli_actions",
+         "pikepdf", "fontTools", "PIL", "watchfiles", "numpy", "sqmkit.lint", "sqmkit.render.docx_handbook", "sqmkit.cli_actions",
          "sqmkit.cli_inspections", "sqmkit.cli_group", "sqmkit.cli_serve", "sqmkit.plugin_cli"]
 
 
