@@ -1,4 +1,5 @@
-"""Printing HTML to PDF with WeasyPrint: the only module that imports weasyprint.
+"""Printing HTML to PDF with WeasyPrint: the module that drives it (:mod:`printchunks` reads
+the pages it lays out).
 
 Reproducible (no dates, a file identifier only where a PDF/A variant needs one, and then a hash
 of the bytes; pinned versions), confined (only files inside the output folder and ``data:``
@@ -9,6 +10,9 @@ A printed document may be laid out in several parts: :func:`layout` lays out one
 (its pages keep their own ``counter(page)`` and ``counter(pages)``), :func:`write_parts` binds
 the parts' pages into one PDF with one outline, internal links across parts, page labels, the
 bookmarks pane open (``/PageMode /UseOutlines``) and, on request, tags (PDF/UA-1) or PDF/A-2b.
+Within :func:`written_separately`, documents are laid out to be written as pieces that
+:mod:`pdfbind` binds (a long handbook in chunks): their internal links go out as
+:data:`BOUND_LINK` URIs, and :func:`pdf_bytes` writes a piece.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import copy
 import gc
 import logging
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -41,6 +46,12 @@ ARCHIVAL = "pdf/a-2b"
 COLLECT_AFTER_PAGES = 40
 #: the font configuration (weasyprint FontConfiguration) of the printed file being laid out, if shared
 _FONTS: ContextVar[Any] = ContextVar("sqmkit_print_fonts", default=None)
+#: whether the documents laid out now are written separately and bound afterwards (sqmkit.pdfbind)
+_SEPARATE: ContextVar[bool] = ContextVar("sqmkit_print_separate", default=False)
+#: the URL scheme of a link to an anchor of the bound file: WeasyPrint drops a link to an anchor
+#: its own document lacks, so such links go out as this URI and pdfbind makes them internal again
+BOUND_LINK = "sqmkit-dest:"
+_INTERNAL_HREF = re.compile(r'href="#([^"]*)"')
 
 
 def _fetcher(root: Path) -> Any:
@@ -143,12 +154,33 @@ def shared_fonts() -> Iterator[None]:
         _FONTS.reset(token)
 
 
+@contextmanager
+def written_separately() -> Iterator[None]:
+    """Within the block, every internal link of a laid-out document goes out as a
+    :data:`BOUND_LINK` URI, resolved when the separately written pieces are bound."""
+    token = _SEPARATE.set(True)
+    try:
+        yield
+    finally:
+        _SEPARATE.reset(token)
+
+
+def _bound_links(html: str) -> str:
+    """``href="#x"`` → ``href="sqmkit-dest:x"`` (the templates quote attributes with ``"``)."""
+    from urllib.parse import quote
+
+    return _INTERNAL_HREF.sub(lambda m: f'href="{BOUND_LINK}{quote(m.group(1), safe="")}"', html)
+
+
 def layout(html: str, base_dir: Path, what: str, style: str = "D", prefix: str = "") -> Part:
     """Lay out one HTML document; ``what`` names it in an error. Within :func:`shared_fonts`
-    it shares that font configuration; otherwise it has its own."""
+    it shares that font configuration; otherwise it has its own. Within :func:`written_separately`
+    its internal links are written for binding."""
     import weasyprint
 
     _quiet()
+    if _SEPARATE.get():
+        html = _bound_links(html)
     doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=_fetcher(base_dir))
     try:
         document = doc.render(font_config=_FONTS.get())
@@ -186,8 +218,15 @@ def write_parts(parts: list[Part], target: Path, variant: str | None = TAGGED, t
     """Bind the parts' pages, in order, into ``target``: one outline, links across parts, page
     labels, bookmarks shown on opening; ``variant`` is :data:`TAGGED`, :data:`ARCHIVAL` or None.
     The metadata are the first part's, with ``title`` if given."""
+    target.write_bytes(pdf_bytes(parts, target.name, variant, title, _finisher(parts)))
+
+
+def pdf_bytes(parts: list[Part], what: str, variant: str | None = TAGGED, title: str | None = None,
+              finisher: Any = None) -> bytes:
+    """The parts' pages, in order, written as one PDF (``what`` names it in an error); a piece
+    for :mod:`sqmkit.pdfbind` when no ``finisher`` adds page labels and the open outline."""
     if not parts:
-        raise BuildError(_("nothing to print into {file}").format(file=target.name))
+        raise BuildError(_("nothing to print into {file}").format(file=what))
     _quiet()
     first = parts[0].document
     combined = first.copy([page for part in parts for page in part.document.pages])
@@ -199,11 +238,11 @@ def write_parts(parts: list[Part], target: Path, variant: str | None = TAGGED, t
     # input still gives the same file.
     options["pdf_identifier"] = None if variant == ARCHIVAL else False
     try:
-        data = combined.write_pdf(finisher=_finisher(parts), **options)
+        data: bytes = combined.write_pdf(finisher=finisher, **options)
     except Exception as exc:
         raise BuildError(_("WeasyPrint could not write {file}: {error}").format(
-            file=target.name, error=f"{type(exc).__name__}: {exc}")) from exc
-    target.write_bytes(data)
+            file=what, error=f"{type(exc).__name__}: {exc}")) from exc
+    return data
 
 
 def write_pdf(html: str, base_dir: Path, target: Path, variant: str | None = TAGGED) -> None:

@@ -17,15 +17,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..formats import RenderContext
 from ..i18n import zh_numeral
-from ..model import Regulation
-from ..printing import ARCHIVAL, TAGGED, Part, layout, print_settings, shared_fonts, wording, write_parts
+from .. import printchunks
+from ..model import ChapterNode, Regulation
+from ..printing import (ARCHIVAL, TAGGED, Part, layout, print_settings, shared_fonts, wording, write_parts,
+                        written_separately)
 from ..traceability import TraceRow, basis, matrix
 from .environment import Links
 from .forms import form_parts
+
+if TYPE_CHECKING:
+    from .handbook_chunks import Binding
 from ..messages import _
 
 
@@ -84,52 +89,89 @@ def _header(ctx: RenderContext) -> dict[str, str]:
             "header_right": f"{reg.company.short_name} {reg.title}"}
 
 
-def _context(ctx: RenderContext, part: str, **extra: Any) -> dict[str, Any]:
+def _whole(chapters: list[ChapterNode]) -> list[tuple[ChapterNode, bool, None]]:
+    """Every chapter with its heading and all its articles (``body_chapters`` of one layout)."""
+    return [(ch, True, None) for ch in chapters]
+
+
+def context_for(ctx: RenderContext, part: str, **extra: Any) -> dict[str, Any]:
     reg = ctx.regulation
     return {"part": part, "links": Links(reg, ctx.numbering, "print"), "logo": ctx.options.logo,
             "print_options": reg.profile.branding.print,
             "basis": lambda ids: basis(reg, ctx.numbering, list(ids)),  # a form's 依据条款, ranges compressed
+            "body_chapters": _whole, "chunk_top": None, "footer_overlay": False,
             **print_settings(ctx), **_header(ctx), **extra}
 
 
 def handbook_parts(ctx: RenderContext) -> list[Part]:
-    """The laid-out parts of the handbook, in binding order: front matter, body, attachments.
-    They share one font configuration: the faces are opened once (:func:`shared_fonts`)."""
+    """The laid-out parts of the handbook, in binding order: front matter, body, attachments,
+    the body as one document. They share one font configuration: the faces are opened once
+    (:func:`shared_fonts`)."""
     with shared_fonts():
-        return _laid_out(ctx)
+        apps = appendices(ctx)
+        return _laid_out(ctx, apps, body_html(ctx, apps))
 
 
-def _laid_out(ctx: RenderContext) -> list[Part]:
-    reg, env = ctx.regulation, ctx.env
-    page = env.get_template("handbook/print.html")
-    apps = appendices(ctx)
-    body = layout(page.render(_context(ctx, "body", appendices=apps)), ctx.out_dir, "handbook.pdf")
-    toc_pages = {anchor: i + 1 for anchor, i in body.anchors.items()}
-    attachments: list[Part] = []
-    listed: list[Attachment] = []
-    if reg.profile.branding.print.bind_forms and reg.forms:
-        attachments = form_parts(ctx, attached=True)
-        msg = wording(ctx)
-        listed = [Attachment(msg["attachment_n"].format(n=i), form.title) for i, form in enumerate(reg.forms, 1)]
-    front_html = page.render(_context(ctx, "front", appendices=apps, toc_pages=toc_pages, attachments=listed))
-    front = layout(front_html, ctx.out_dir, "handbook.pdf", style="r")
+def body_html(ctx: RenderContext, apps: list[Appendix]) -> str:
+    return str(ctx.env.get_template("handbook/print.html").render(context_for(ctx, "body", appendices=apps)))
+
+
+def _laid_out(ctx: RenderContext, apps: list[Appendix], html: str) -> list[Part]:
+    body = layout(html, ctx.out_dir, "handbook.pdf")
+    attachments, listed = attachment_parts(ctx)
+    front = front_part(ctx, apps, {anchor: i + 1 for anchor, i in body.anchors.items()}, listed)
     return [front, body, *attachments]
+
+
+def attachment_parts(ctx: RenderContext) -> tuple[list[Part], list[Attachment]]:
+    """With ``bind_forms``, the blank forms laid out as 附件, and how the contents list them."""
+    reg = ctx.regulation
+    if not (reg.profile.branding.print.bind_forms and reg.forms):
+        return [], []
+    msg = wording(ctx)
+    listed = [Attachment(msg["attachment_n"].format(n=i), form.title) for i, form in enumerate(reg.forms, 1)]
+    return form_parts(ctx, attached=True), listed
+
+
+def front_part(ctx: RenderContext, apps: list[Appendix], toc_pages: dict[str, int], listed: list[Attachment]) -> Part:
+    page = ctx.env.get_template("handbook/print.html")
+    html = page.render(context_for(ctx, "front", appendices=apps, toc_pages=toc_pages, attachments=listed))
+    return layout(html, ctx.out_dir, "handbook.pdf", style="r")
 
 
 def render(ctx: RenderContext) -> None:
     reg = ctx.regulation
     ctx.progress(_("PDF: laying out {count} chapters with WeasyPrint").format(count=len(reg.chapters)))
-    write_parts(handbook_parts(ctx), ctx.out_dir / "handbook.pdf", TAGGED)
+    print_handbook(ctx, ctx.out_dir / "handbook.pdf", TAGGED)
 
 
 def write_archival_copy(ctx: RenderContext, target: Path) -> None:
     """The handbook as PDF/A-2b (tagged too), for the copy archived when a version is issued.
     Relative URLs (the logo) resolve inside ``ctx.out_dir``; ``target`` may be anywhere."""
-    write_parts(handbook_parts(ctx), target, ARCHIVAL)
+    print_handbook(ctx, target, ARCHIVAL)
+
+
+def print_handbook(ctx: RenderContext, target: Path, variant: str) -> None:
+    """Write the handbook to ``target``: laid out as one document, or a long one in chunks
+    (:mod:`sqmkit.printchunks`), which gives the same pages with a fraction of the memory."""
+    binding: Binding | None = None
+    with shared_fonts():
+        apps = appendices(ctx)
+        html = body_html(ctx, apps)
+        if len(html) <= printchunks.ONE_DOCUMENT_BYTES:
+            write_parts(_laid_out(ctx, apps, html), target, variant)
+        else:
+            from .handbook_chunks import print_in_chunks  # it builds on this module's parts
+
+            with written_separately():
+                binding = print_in_chunks(ctx, apps, html, variant)
+    if binding is not None:
+        printchunks.release()
+        binding.write(target)
 
 
 def handbook_html(ctx: RenderContext, part: str = "body") -> str:
     """The HTML of one part of the handbook (``body`` or ``front``), for tests and debugging;
     the front part's contents then show no page numbers."""
     page = ctx.env.get_template("handbook/print.html")
-    return page.render(_context(ctx, part, appendices=appendices(ctx), toc_pages={}, attachments=[]))
+    return page.render(context_for(ctx, part, appendices=appendices(ctx), toc_pages={}, attachments=[]))
