@@ -207,3 +207,10 @@ def test_a_long_archival_copy_is_pdfa_2b_in_chunks(long_ctx, both, tmp_path, mon
     _whole, (chunked, _again) = both
     assert _pages_text(target) == _pages_text(chunked)
 
+
+def test_a_long_contents_starts_under_its_title(both):
+    """35 chapters listed alone do not fit one page: the list still starts under its title (the
+    chapter entries used to be chained by break-after: avoid, which left the title alone)."""
+    _whole, (chunked, _again) = both
+    contents = next(page for page in _pages_text(chunked) if "目 录" in page or "目录" in page.replace(" ", ""))
+    assert "第一章" in contents and "第二十章" in contents
