@@ -11,6 +11,7 @@ as a pagination artifact. The same pieces always give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -18,7 +19,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import unquote
 
 import pikepdf
@@ -66,6 +67,7 @@ def bind(pieces: list[bytes], target: Path, *, outline: Outline, labels: list[Pa
         _write_labels(pdf, labels)
         if overlay is not None:
             _draw_overlay(pdf, overlay, overlay_start, target)
+        _unique_subset_tags(pdf)
         _save(pdf, target)
     except pikepdf.PdfError as exc:  # damage qpdf finds only when it reads an object
         raise BuildError(_("could not bind {file}: {error}").format(file=target.name, error=_problem(exc))) from exc
@@ -266,6 +268,61 @@ def _draw_overlay(pdf: pikepdf.Pdf, overlay: bytes, start: int, target: Path) ->
         page.obj.Resources = resources
         page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(pdf, draw))
+
+
+def _unique_subset_tags(pdf: pikepdf.Pdf) -> None:
+    """Give every font subset its own tag. Each piece subsets a face for its own pages under the
+    tag WeasyPrint derives from the face (``LWGGBP+Noto-Serif-CJK-SC``), but different subsets in
+    one file must have different tags (ISO 32000-1, 9.6.4): the first keeps its tag, the others
+    get one derived from theirs and their order, so the bytes stay reproducible."""
+    seen: set[tuple[int, int]] = set()
+    taken: set[str] = set()
+    for font in _fonts(pdf):
+        if font.objgen in seen:
+            continue
+        seen.add(font.objgen)
+        name = str(font.get(Name.BaseFont, ""))[1:]
+        tag, plus, rest = name.partition("+")
+        if not plus or len(tag) != 6:
+            continue
+        new, salt = tag, 0
+        while new in taken:
+            salt += 1
+            digest = hashlib.sha256(f"{name}/{salt}".encode()).digest()
+            new = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+        taken.add(new)
+        if new != tag:
+            _rename_font(font, f"{new}+{rest}")
+
+
+def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """The fonts of every page, and of the form XObjects drawn on them, in page order."""
+    stack = [page.obj.get(Name.Resources) for page in reversed(pdf.pages)]
+    visited: set[tuple[int, int]] = set()
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, Dictionary):
+            continue
+        fonts = resources.get(Name.Font)
+        if isinstance(fonts, Dictionary):
+            yield from (fonts[key] for key in sorted(fonts.keys()))
+        xobjects = resources.get(Name.XObject)
+        if isinstance(xobjects, Dictionary):
+            for key in sorted(xobjects.keys(), reverse=True):
+                form = xobjects[key]
+                if form.get(Name.Subtype) == Name.Form and form.objgen not in visited:
+                    visited.add(form.objgen)
+                    stack.append(form.get(Name.Resources))
+
+
+def _rename_font(font: pikepdf.Object, name: str) -> None:
+    font.BaseFont = Name("/" + name)
+    for descendant in font.get(Name.DescendantFonts, Array()):
+        descendant.BaseFont = Name("/" + name)
+        if isinstance(descendant.get(Name.FontDescriptor), Dictionary):
+            descendant.FontDescriptor.FontName = Name("/" + name)
+    if isinstance(font.get(Name.FontDescriptor), Dictionary):
+        font.FontDescriptor.FontName = Name("/" + name)
 
 
 def _save(pdf: pikepdf.Pdf, target: Path) -> None:

@@ -288,3 +288,23 @@ def test_table_header_identifiers_stay_unique_and_every_cell_finds_its_headers(b
         for cell in cells:
             headers = [str(h) for h in cell.A.Headers]
             assert len(headers) == 1 and headers[0] in ids
+
+
+def test_every_font_subset_has_a_tag_of_its_own(bound: dict[str, Any]) -> None:
+    """Each piece (and the overlay) subsets the same face under the same tag; one file must not
+    hold two subsets under one tag (ISO 32000-1, 9.6.4)."""
+    with pikepdf.open(bound["target"]) as pdf:
+        fonts: dict[tuple[int, int], str] = {}
+        for page in pdf.pages:
+            resources = [page.obj.Resources]
+            for form in page.obj.Resources.get("/XObject", {}).values():
+                resources.append(form.get("/Resources", pikepdf.Dictionary()))
+            for res in resources:
+                for font in res.get("/Font", {}).values():
+                    fonts[font.objgen] = str(font.BaseFont)
+                    for descendant in font.get("/DescendantFonts", []):
+                        assert str(descendant.BaseFont) == str(font.BaseFont)
+                        assert str(descendant.FontDescriptor.FontName) == str(font.BaseFont)
+    names = list(fonts.values())
+    assert len(fonts) > 3 and len(set(names)) == len(names), sorted(names)
+    assert len({name.split("+", 1)[1] for name in names}) < len(names)  # the same faces, several subsets
