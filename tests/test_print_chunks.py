@@ -1,6 +1,6 @@
 """A long handbook printed in chunks (:mod:`sqmkit.printchunks`, :mod:`sqmkit.render.handbook_chunks`)
 gives the pages one layout gives. The handbook is bench/'s synthetic one (the courier pack, its
-chapters twice: about 47 pages), laid out for real with WeasyPrint in chunks made small (about 12
+chapters twice: about 47 pages, and its blank forms bound in as 附件), laid out for real with WeasyPrint in chunks made small (about 12
 pages) so that it is cut several times, bound with pikepdf, and read back with poppler and
 pypdf beside the same handbook laid out as one document."""
 
@@ -36,6 +36,9 @@ def long_ctx(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("long")
     mgr, profile = _synthetic().make(root, copies=2)
+    text = profile.read_text(encoding="utf-8")  # the blank forms bound in too, as 附件
+    assert "\nbranding:\n" in text
+    profile.write_text(text.replace("\nbranding:\n", "\nbranding:\n  print:\n    bind_forms: true\n"), encoding="utf-8")
     result = sqmkit.build(profile, root / "out", ["html"], mgr=mgr)
     reg = result.regulation
     numbering = Numbering.of(reg)
@@ -123,7 +126,9 @@ def test_the_chunked_handbook_reads_as_the_whole_one(both):
     assert len(got) == len(want) > 40
     for number, (a, b) in enumerate(zip(want, got)):
         assert b == a, f"page {number + 1}"
-    assert "共" in got[-2]  # the footer of the last body page (before any bound form)
+    labels = list(PdfReader(str(chunked)).page_labels)
+    last_body = max(i for i, label in enumerate(labels) if label.isdigit())
+    assert "共" in got[last_body] and labels[-1] != labels[last_body]  # the bound forms follow
 
 
 def test_the_chunked_pages_look_as_the_whole_ones(both, tmp_path):

@@ -63,13 +63,14 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
     release()
     front = front_part(ctx, apps, {anchor: i + 1 for anchor, i in body.anchors.items()}, listed)
     front_bytes, front_pages, marks = pdf_bytes([front], "handbook.pdf", variant), front.pages, page_marks(front)
+    front_label = PageLabel(0, front.style, front.prefix)
     del front
     release()
     footers = layout(page.render(context_for(ctx, "footers", footer_pages=body.pages)), ctx.out_dir, "handbook.pdf")
     overlay = pdf_bytes([footers], "handbook.pdf", None)
     del footers
     release()
-    labels, start = [PageLabel(0, "r"), PageLabel(front_pages, "D")], front_pages + body.pages
+    labels, start = [front_label, PageLabel(front_pages, "D")], front_pages + body.pages
     for pages, style, prefix in form_labels:
         labels.append(PageLabel(start, style, prefix))
         start += pages
