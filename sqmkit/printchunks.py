@@ -2,7 +2,7 @@
 
 WeasyPrint keeps every laid-out page until its write ends: about 1.6 MiB of memory a handbook
 page, so a 300-page handbook laid out as one document needs some 800 MiB. A long body is laid
-out instead in chunks of about :data:`CHUNK_BYTES` of HTML (some 45 pages); each chunk's pages
+out instead in chunks of about :data:`CHUNK_CHARS` of HTML (some 50 pages); each chunk's pages
 are written as a PDF piece and dropped before the next chunk is laid out, and
 :mod:`sqmkit.pdfbind` binds the pieces into one file.
 
@@ -26,18 +26,19 @@ from typing import Any, Callable
 
 from .printing import Part, layout, pdf_bytes
 
-#: The HTML a chunk is laid out from, about 45 handbook pages (5.3 KB a page for the synthetic
-#: 355-page handbook of bench/): that handbook's build peaks at 376 MiB instead of 789, and chunks
-#: of 320 KB (60 pages) peaked at 401 (bench/bench_memory.py --copies 17).
-CHUNK_BYTES = 240_000
-#: A body up to this much HTML is laid out as one document (a single chunk would be no cheaper).
-ONE_DOCUMENT_BYTES = CHUNK_BYTES * 3 // 2
+#: The HTML a chunk is laid out from, in characters: about 50 handbook pages (3.3 thousand a page
+#: in bench/'s synthetic handbook). Its 355 pages then peak at 362 MiB instead of 789; chunks of
+#: 240 and 320 thousand peaked at 376 and 401 (bench/bench_memory.py --copies 17).
+CHUNK_CHARS = 160_000
+#: A body up to this much HTML (about 70 pages, 347 MiB) is laid out as one document: a chunk of
+#: it would take the rest anyway (less than half a chunk is never left over).
+ONE_DOCUMENT_CHARS = CHUNK_CHARS * 3 // 2
 
 
 @dataclass(frozen=True)
 class Unit:
     """A place a chunk may start: the element with id ``anchor`` and the HTML up to the next
-    unit (``size`` bytes). A unit that must ``keep_with_next`` (a chapter's heading) never ends a
+    unit (``size`` characters). A unit that must ``keep_with_next`` (a chapter's heading) never ends a
     chunk."""
 
     anchor: str
@@ -112,7 +113,7 @@ def _lay_out_chunk(units: list[Unit], index: dict[str, int], start: int, top: To
     """Lay out a chunk from ``start``: the part, how many of its pages to keep, and where the
     next chunk starts (None at the end). A chunk with no page to cut at is laid out again with
     twice the units."""
-    budget = CHUNK_BYTES
+    budget = CHUNK_CHARS
     while True:
         end = _chunk_end(units, start, budget)
         part = layout(html_for(start, end, top), base_dir, what)
@@ -128,7 +129,7 @@ def _lay_out_chunk(units: list[Unit], index: dict[str, int], start: int, top: To
 
 
 def _chunk_end(units: list[Unit], start: int, budget: int) -> int:
-    """The end (exclusive) of a chunk from ``start`` of about ``budget`` bytes; the rest of the
+    """The end (exclusive) of a chunk from ``start`` of about ``budget`` characters; the rest of the
     units when less than half a chunk would be left."""
     end, size = start, 0
     while end < len(units) and (size < budget or (end > start and units[end - 1].keep_with_next)):

@@ -18,7 +18,7 @@ from sqmkit import printchunks, printing
 from sqmkit.numbering import Numbering
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_CHUNK = 40_000  # bytes of HTML: about 12 pages of this handbook
+SMALL_CHUNK = 40_000  # characters of HTML: about 12 pages of this handbook
 
 
 def _synthetic():
@@ -78,7 +78,7 @@ def test_chunks_lay_out_the_pages_one_layout_does(long_ctx, monkeypatch):
 
         monkeypatch.setattr(printchunks, "layout", counted)
         monkeypatch.setattr(printchunks, "pdf_bytes", recorded)
-        monkeypatch.setattr(printchunks, "CHUNK_BYTES", SMALL_CHUNK)
+        monkeypatch.setattr(printchunks, "CHUNK_CHARS", SMALL_CHUNK)
         places, units = handbook_chunks._units(ctx, apps, html)
 
         def html_for(start, end, top):
@@ -107,8 +107,8 @@ def both(long_ctx, tmp_path_factory):
     print_handbook(long_ctx, whole, printing.TAGGED)
     chunked = [folder / "chunked.pdf", folder / "again.pdf"]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(printchunks, "CHUNK_BYTES", SMALL_CHUNK)
-        patch.setattr(printchunks, "ONE_DOCUMENT_BYTES", SMALL_CHUNK)
+        patch.setattr(printchunks, "CHUNK_CHARS", SMALL_CHUNK)
+        patch.setattr(printchunks, "ONE_DOCUMENT_CHARS", SMALL_CHUNK)
         for target in chunked:
             print_handbook(long_ctx, target, printing.TAGGED)
     return whole, chunked
@@ -199,8 +199,8 @@ def test_the_chunked_handbook_passes_qpdf_check(both):
 def test_a_long_archival_copy_is_pdfa_2b_in_chunks(long_ctx, both, tmp_path, monkeypatch):
     from sqmkit.render.handbook_pdf import write_archival_copy
 
-    monkeypatch.setattr(printchunks, "CHUNK_BYTES", SMALL_CHUNK)
-    monkeypatch.setattr(printchunks, "ONE_DOCUMENT_BYTES", SMALL_CHUNK)
+    monkeypatch.setattr(printchunks, "CHUNK_CHARS", SMALL_CHUNK)
+    monkeypatch.setattr(printchunks, "ONE_DOCUMENT_CHARS", SMALL_CHUNK)
     target = tmp_path / "archive.pdf"
     write_archival_copy(long_ctx, target)
     with pikepdf.open(target) as doc:

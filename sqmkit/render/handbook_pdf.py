@@ -158,7 +158,7 @@ def print_handbook(ctx: RenderContext, target: Path, variant: str) -> None:
     with shared_fonts():
         apps = appendices(ctx)
         html = body_html(ctx, apps)
-        if len(html) <= printchunks.ONE_DOCUMENT_BYTES:
+        if len(html) <= printchunks.ONE_DOCUMENT_CHARS:
             write_parts(_laid_out(ctx, apps, html), target, variant)
         else:
             from .handbook_chunks import print_in_chunks  # it builds on this module's parts
