@@ -29,6 +29,7 @@ from sqmkit.errors import ProfileError
 from sqmkit.model import GradesNode, ItemNode
 from sqmkit.numbering import Numbering
 from sqmkit.readback import pdf_text
+from tests.print_support import assert_archival
 
 DEMOS = {"courier": sqmkit_courier.DEMO_PROFILE, "clinic": sqmkit_clinic.DEMO_PROFILE,
          "hotel": sqmkit_hospitality.DEMO_PROFILE}
@@ -444,12 +445,7 @@ def test_archival_copy_is_pdfa_2b(built, hotel_ctx, tmp_path):
     result = built["hotel"]
     target = tmp_path / "archive.pdf"
     write_archival_copy(hotel_ctx, target)
-    with pikepdf.open(target) as doc:
-        xmp = doc.Root.Metadata.read_bytes()
-        assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="B"' in xmp
-        assert str(doc.Root.OutputIntents[0].S) == "/GTS_PDFA1"
-        assert "/StructTreeRoot" in doc.Root and "/ID" in doc.trailer
-    assert subprocess.run(["qpdf", "--check", str(target)], capture_output=True).returncode == 0
+    assert_archival(target)
     assert len(PdfReader(str(target)).pages) == len(PdfReader(str(result.path("handbook.pdf"))).pages)
 
 

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from sqmkit import printchunks, printing
 from sqmkit.numbering import Numbering
+from tests.print_support import assert_archival
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CHUNK = 40_000  # characters of HTML: about 12 pages of this handbook
@@ -203,12 +204,7 @@ def test_a_long_archival_copy_is_pdfa_2b_in_chunks(long_ctx, both, tmp_path, mon
     monkeypatch.setattr(printchunks, "ONE_DOCUMENT_CHARS", SMALL_CHUNK)
     target = tmp_path / "archive.pdf"
     write_archival_copy(long_ctx, target)
-    with pikepdf.open(target) as doc:
-        xmp = doc.Root.Metadata.read_bytes()
-        assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="B"' in xmp
-        assert str(doc.Root.OutputIntents[0].S) == "/GTS_PDFA1"
-        assert "/StructTreeRoot" in doc.Root and len(doc.trailer.ID) == 2
-    assert subprocess.run(["qpdf", "--check", str(target)], capture_output=True).returncode == 0
+    assert_archival(target)
     _whole, (chunked, _again) = both
     assert _pages_text(target) == _pages_text(chunked)
 
