@@ -51,13 +51,13 @@ class PageLabel:
 
 
 def bind(pieces: list[bytes], target: Path, *, outline: Outline, labels: list[PageLabel],
-         overlay: bytes | None = None, overlay_start: int = 0, archival: bool = False) -> None:
+         overlay: bytes | None = None, overlay_start: int = 0) -> None:
     """Bind the pieces' pages, in order, into ``target`` (written atomically, reproducibly).
 
     ``pieces`` are PDFs written by WeasyPrint, tagged; ``overlay`` an untagged PDF whose page i
-    is drawn on bound page ``overlay_start + i``. ``archival`` pieces are PDF/A-2b: the bound
-    file keeps the first piece's output intent and XMP. Either way the file has an identifier
-    (qpdf always writes one), a hash of its contents, so it stays reproducible."""
+    is drawn on bound page ``overlay_start + i``. The bound file keeps the first piece's
+    metadata, so PDF/A-2b pieces give a PDF/A-2b file (its output intent and XMP). It always has
+    an identifier (qpdf always writes one), a hash of its contents, so it stays reproducible."""
     if not pieces:
         raise BuildError(_("nothing to print into {file}").format(file=target.name))
     pdf = _open(pieces[0], target, 1)

@@ -251,7 +251,7 @@ def test_an_archival_copy_keeps_its_output_intent_and_gets_an_identifier(tmp_pat
     pieces, outline = _write("pdf/a-2b")
     targets = [tmp_path / "one.pdf", tmp_path / "two.pdf"]
     for target in targets:
-        bind(pieces, target, outline=outline, labels=LABELS, archival=True)
+        bind(pieces, target, outline=outline, labels=LABELS)
     assert targets[0].read_bytes() == targets[1].read_bytes()
     with pikepdf.open(targets[0]) as pdf:
         assert len(pdf.pages) == 7 and len(pdf.trailer.ID) == 2

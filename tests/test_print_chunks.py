@@ -86,7 +86,7 @@ def test_chunks_lay_out_the_pages_one_layout_does(long_ctx, monkeypatch):
             chosen = places[start:end]
             return page.render(handbook_pdf.context_for(
                 ctx, "body", appendices=[apps[i] for c, i in chosen if c < 0], chunk_top=top, footer_overlay=True,
-                body_chapters=lambda chapters: handbook_chunks._chapters(chapters, chosen)))
+                body_chapters=handbook_chunks._chapters(ctx.regulation.chapters, chosen)))
 
         body = printchunks.lay_out_in_chunks(units, html_for, ctx.out_dir, "chunked", printing.TAGGED)
     assert len(laid_out) >= 3, laid_out  # cut more than once

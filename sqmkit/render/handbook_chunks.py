@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..formats import RenderContext
 from markupsafe import escape
+
+from ..formats import RenderContext
 from ..model import ChapterNode
 from ..pdfbind import PageLabel, bind
 from ..printchunks import Top, Unit, lay_out_in_chunks, outline, page_marks, release
-from ..printing import ARCHIVAL, Part, layout, pdf_bytes
+from ..printing import layout, pdf_bytes
 from .handbook_pdf import Appendix, attachment_parts, context_for, front_part
 
 #: a unit: (chapter index, article index or -1 for the heading) or (-1, appendix index)
@@ -33,11 +34,10 @@ class Binding:
     labels: list[PageLabel]
     overlay: bytes
     overlay_start: int
-    archival: bool
 
     def write(self, target: Path) -> None:
         bind(self.pieces, target, outline=self.outline, labels=self.labels, overlay=self.overlay,
-             overlay_start=self.overlay_start, archival=self.archival)
+             overlay_start=self.overlay_start)
 
 
 def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant: str) -> Binding:
@@ -52,7 +52,7 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
         chosen = places[start:end]
         return str(page.render(context_for(
             ctx, "body", appendices=[apps[i] for c, i in chosen if c < 0], chunk_top=top, footer_overlay=True,
-            body_chapters=lambda chapters: _chapters(chapters, chosen))))
+            body_chapters=_chapters(ctx.regulation.chapters, chosen))))
 
     body = lay_out_in_chunks(units, html_for, ctx.out_dir, "handbook.pdf", variant)
     attachments, listed = attachment_parts(ctx)
@@ -75,8 +75,7 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
         labels.append(PageLabel(start, style, prefix))
         start += pages
     pieces = [front_bytes, *body.pieces, *([forms] if forms else [])]
-    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages,
-                   variant == ARCHIVAL)
+    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages)
 
 
 def _units(ctx: RenderContext, apps: list[Appendix], html: str) -> tuple[list[Place], list[Unit]]:

@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING, Any
 from ..formats import RenderContext
 from ..i18n import zh_numeral
 from .. import printchunks
-from ..model import ChapterNode, Regulation
+from ..model import Regulation
 from ..printing import (ARCHIVAL, TAGGED, Part, layout, print_settings, shared_fonts, wording, write_parts,
                         written_separately)
 from ..traceability import TraceRow, basis, matrix
 from .environment import Links
 from .forms import form_parts
+from ..messages import _
 
 if TYPE_CHECKING:
     from .handbook_chunks import Binding
-from ..messages import _
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,13 @@ def _header(ctx: RenderContext) -> dict[str, str]:
             "header_right": f"{reg.company.short_name} {reg.title}"}
 
 
-def _whole(chapters: list[ChapterNode]) -> list[tuple[ChapterNode, bool, None]]:
-    """Every chapter with its heading and all its articles (``body_chapters`` of one layout)."""
-    return [(ch, True, None) for ch in chapters]
-
-
 def context_for(ctx: RenderContext, part: str, **extra: Any) -> dict[str, Any]:
     reg = ctx.regulation
     return {"part": part, "links": Links(reg, ctx.numbering, "print"), "logo": ctx.options.logo,
             "print_options": reg.profile.branding.print,
             "basis": lambda ids: basis(reg, ctx.numbering, list(ids)),  # a form's 依据条款, ranges compressed
-            "body_chapters": _whole, "chunk_top": None, "footer_overlay": False,
+            # the body's chapters, each with its heading and its articles (None: all of them)
+            "body_chapters": [(ch, True, None) for ch in reg.chapters], "chunk_top": None, "footer_overlay": False,
             **print_settings(ctx), **_header(ctx), **extra}
 
 
