@@ -6,44 +6,21 @@ pypdf beside the same handbook laid out as one document."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-from pathlib import Path
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from sqmkit import printchunks, printing
-from sqmkit.numbering import Numbering
-from tests.print_support import assert_archival
+from tests.print_support import pages_text, synthetic_context
 
-ROOT = Path(__file__).resolve().parents[1]
 SMALL_CHUNK = 40_000  # characters of HTML: about 12 pages of this handbook
-
-
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def long_ctx(tmp_path_factory):
-    import sqmkit
-    from sqmkit.formats import RenderContext
-    from sqmkit.render.environment import make_environment
-
-    root = tmp_path_factory.mktemp("long")
-    mgr, profile = _synthetic().make(root, copies=2)
-    text = profile.read_text(encoding="utf-8")  # the blank forms bound in too, as 附件
-    assert "\nbranding:\n" in text
-    profile.write_text(text.replace("\nbranding:\n", "\nbranding:\n  print:\n    bind_forms: true\n"), encoding="utf-8")
-    result = sqmkit.build(profile, root / "out", ["html"], mgr=mgr)
-    reg = result.regulation
-    numbering = Numbering.of(reg)
-    return RenderContext(reg, result.out_dir, make_environment(reg, numbering, []), numbering)
+    return synthetic_context(tmp_path_factory.mktemp("long"), copies=2)
 
 
 def _boxes(pages) -> list[list[tuple[str, float, float]]]:
@@ -115,15 +92,10 @@ def both(long_ctx, tmp_path_factory):
     return whole, chunked
 
 
-def _pages_text(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")
-
-
 def test_the_chunked_handbook_reads_as_the_whole_one(both):
     whole, (chunked, again) = both
     assert chunked.read_bytes() == again.read_bytes()  # reproducible
-    want, got = _pages_text(whole), _pages_text(chunked)
+    want, got = pages_text(whole), pages_text(chunked)
     assert len(got) == len(want) > 40
     for number, (a, b) in enumerate(zip(want, got)):
         assert b == a, f"page {number + 1}"
@@ -197,21 +169,9 @@ def test_the_chunked_handbook_passes_qpdf_check(both):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_a_long_archival_copy_is_pdfa_2b_in_chunks(long_ctx, both, tmp_path, monkeypatch):
-    from sqmkit.render.handbook_pdf import write_archival_copy
-
-    monkeypatch.setattr(printchunks, "CHUNK_CHARS", SMALL_CHUNK)
-    monkeypatch.setattr(printchunks, "ONE_DOCUMENT_CHARS", SMALL_CHUNK)
-    target = tmp_path / "archive.pdf"
-    write_archival_copy(long_ctx, target)
-    assert_archival(target)
-    _whole, (chunked, _again) = both
-    assert _pages_text(target) == _pages_text(chunked)
-
-
 def test_a_long_contents_starts_under_its_title(both):
     """35 chapters listed alone do not fit one page: the list still starts under its title (the
     chapter entries used to be chained by break-after: avoid, which left the title alone)."""
     _whole, (chunked, _again) = both
-    contents = next(page for page in _pages_text(chunked) if "目 录" in page or "目录" in page.replace(" ", ""))
+    contents = next(page for page in pages_text(chunked) if "目 录" in page or "目录" in page.replace(" ", ""))
     assert "第一章" in contents and "第二十章" in contents
