@@ -2,10 +2,10 @@
 """Where the memory of a large handbook goes: prints figures, asserts nothing.
 
 Builds the synthetic handbook of :mod:`synthetic` (``build -f pdf``, ``--copies 17`` ≈ 300
-pages) in a fresh process and prints its peak RSS, the RSS at each phase (before layout, after
-each laid-out part, after the write), and with ``--trace`` the Python memory alive (tracemalloc,
-after a full collection) beside the RSS at each phase, which splits live objects from garbage
-and allocator overhead. ``--trace`` slows the build about twofold and its own bookkeeping adds
+pages) in a fresh process and prints its peak RSS, the file's size and the RSS at each phase
+(before layout, after each laid-out part, after the write), and with ``--trace`` the Python
+memory alive (tracemalloc, after a full collection) beside the RSS at each phase, which splits
+live objects from garbage and allocator overhead. ``--trace`` slows the build about twofold and its own bookkeeping adds
 to the RSS: compare its RSS figures only with other ``--trace`` runs. ``--smaps`` splits the RSS
 at each phase into anonymous memory and file-backed pages (mostly the CJK font files, which
 WeasyPrint maps and, when it writes, reads whole).
@@ -118,8 +118,10 @@ def scenario(copies: int, trace: bool, smaps: bool = False) -> dict[str, Any]:
     cpu = time.process_time()
     result = bench_pdf.serial_build(str(profile), out / "out", ["pdf"], mgr)
     phases.mark("built")
-    pages = bench_pdf._pages(result.path("handbook.pdf"))
-    return {"pages": pages, "seconds": result.timings["pdf"], "cpu_seconds": round(time.process_time() - cpu, 1),
+    pdf = result.path("handbook.pdf")
+    pages = bench_pdf._pages(pdf)
+    return {"pages": pages, "file_mib": round(pdf.stat().st_size / 2**20, 1), "seconds": result.timings["pdf"],
+            "cpu_seconds": round(time.process_time() - cpu, 1),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "phases": phases.marks}
 
 
@@ -138,7 +140,7 @@ def run(copies: int, trace: bool, tree: str | None, smaps: bool = False) -> dict
 
 
 def report(label: str, got: dict[str, Any]) -> None:
-    print(f"{label}: {got['pages']} pages, peak RSS {got['peak_rss_mib']} MiB, "
+    print(f"{label}: {got['pages']} pages ({got['file_mib']} MiB file), peak RSS {got['peak_rss_mib']} MiB, "
           f"{got['seconds']:.0f} s ({got['seconds'] / got['pages']:.3f} s/page), CPU {got['cpu_seconds']} s")
     traced, split = "python_live" in got["phases"][0], "anon" in got["phases"][0]
     print(f"  {'phase':<26}{'at s':>8}{'RSS':>8}{'highest':>9}" + (f"{'anon':>7}{'file':>7}" if split else "")
