@@ -19,7 +19,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 from urllib.parse import unquote
 
 import pikepdf
@@ -51,13 +51,18 @@ class PageLabel:
 
 
 def bind(pieces: list[bytes], target: Path, *, outline: Outline, labels: list[PageLabel],
-         overlay: bytes | None = None, overlay_start: int = 0) -> None:
+         overlay: bytes | None = None, overlay_start: int = 0, programs: Mapping[str, bytes] | None = None) -> None:
     """Bind the pieces' pages, in order, into ``target`` (written atomically, reproducibly).
 
     ``pieces`` are PDFs written by WeasyPrint, tagged; ``overlay`` an untagged PDF whose page i
     is drawn on bound page ``overlay_start + i``. The bound file keeps the first piece's
     metadata, so PDF/A-2b pieces give a PDF/A-2b file (its output intent and XMP). It always has
-    an identifier (qpdf always writes one), a hash of its contents, so it stays reproducible."""
+    an identifier (qpdf always writes one), a hash of its contents, so it stays reproducible.
+
+    ``programs`` are font programs by the name WeasyPrint gives a face's subsets (without the
+    slash: ``LWGGBP+Noto-Serif-CJK-SC``), each a subset of that face with every glyph the
+    pieces' subsets of it have (:meth:`sqmkit.printing.Faces.programs`): the bound file embeds it
+    once, in place of each piece's own."""
     if not pieces:
         raise BuildError(_("nothing to print into {file}").format(file=target.name))
     pdf = _open(pieces[0], target, 1)
@@ -67,6 +72,7 @@ def bind(pieces: list[bytes], target: Path, *, outline: Outline, labels: list[Pa
         _write_labels(pdf, labels)
         if overlay is not None:
             _draw_overlay(pdf, overlay, overlay_start, target)
+        _one_program_per_face(pdf, programs or {})
         _unique_subset_tags(pdf)
         _save(pdf, target)
     except pikepdf.PdfError as exc:  # damage qpdf finds only when it reads an object
@@ -270,13 +276,40 @@ def _draw_overlay(pdf: pikepdf.Pdf, overlay: bytes, start: int, target: Path) ->
         page.contents_add(pikepdf.Stream(pdf, draw))
 
 
+def _one_program_per_face(pdf: pikepdf.Pdf, programs: Mapping[str, bytes]) -> None:
+    """Every font of a face in ``programs`` embeds that program, one stream for them all; each
+    keeps its own widths and text map. A piece's own subset is then referenced no more, and not
+    written."""
+    shared: dict[tuple[str, str], pikepdf.Stream] = {}
+    for font in _fonts(pdf):
+        name = str(font.get(Name.BaseFont, ""))[1:]
+        if name not in programs:
+            continue
+        for descriptor in _descriptors(font):
+            for key in _FONT_FILES:
+                if not isinstance(descriptor.get(key), pikepdf.Stream):
+                    continue
+                stream = shared.get((name, str(key)))
+                if stream is None:
+                    data = programs[name]
+                    stream = pikepdf.Stream(pdf, data)
+                    if key == Name.FontFile3:
+                        stream.Subtype = Name.OpenType
+                    else:
+                        stream.Length1 = len(data)
+                    stream = shared[(name, str(key))] = pdf.make_indirect(stream)
+                descriptor[key] = stream
+
+
 def _unique_subset_tags(pdf: pikepdf.Pdf) -> None:
     """Give every font subset its own tag. Each piece subsets a face for its own pages under the
     tag WeasyPrint derives from the face (``LWGGBP+Noto-Serif-CJK-SC``), but different subsets in
     one file must have different tags (ISO 32000-1, 9.6.4): the first keeps its tag, the others
-    get one derived from theirs and their order, so the bytes stay reproducible."""
+    get one derived from theirs and their order, so the bytes stay reproducible. Fonts that embed
+    one and the same program (:func:`_one_program_per_face`) are one subset, with one tag."""
     seen: set[tuple[int, int]] = set()
     taken: set[str] = set()
+    named: dict[tuple[int, int], str] = {}  # a program's objgen → the tag of its subset
     for font in _fonts(pdf):
         if font.objgen in seen:
             continue
@@ -285,14 +318,43 @@ def _unique_subset_tags(pdf: pikepdf.Pdf) -> None:
         tag, plus, rest = name.partition("+")
         if not plus or len(tag) != 6:
             continue
-        new, salt = tag, 0
-        while new in taken:
-            salt += 1
-            digest = hashlib.sha256(f"{name}/{salt}".encode()).digest()
-            new = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-        taken.add(new)
+        program = _program(font)
+        new = named.get(program) if program is not None else None
+        if new is None:
+            new, salt = tag, 0
+            while new in taken:
+                salt += 1
+                digest = hashlib.sha256(f"{name}/{salt}".encode()).digest()
+                new = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+            taken.add(new)
+            if program is not None:
+                named[program] = new
         if new != tag:
             _rename_font(font, f"{new}+{rest}")
+
+
+#: the keys of a font descriptor that hold an embedded font program
+_FONT_FILES = (Name.FontFile, Name.FontFile2, Name.FontFile3)
+
+
+def _descriptors(font: pikepdf.Object) -> list[pikepdf.Object]:
+    """A font's descriptors: its own (a simple font) or its descendant's (a composite font)."""
+    found: list[pikepdf.Object] = []
+    for each in [font, *font.get(Name.DescendantFonts, Array())]:
+        descriptor = each.get(Name.FontDescriptor)
+        if isinstance(descriptor, Dictionary):
+            found.append(descriptor)
+    return found
+
+
+def _program(font: pikepdf.Object) -> tuple[int, int] | None:
+    """The objgen of the font's embedded program, if it has one."""
+    for descriptor in _descriptors(font):
+        for key in _FONT_FILES:
+            program = descriptor.get(key)
+            if isinstance(program, pikepdf.Stream):
+                return program.objgen
+    return None
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:

@@ -12,7 +12,8 @@ the parts' pages into one PDF with one outline, internal links across parts, pag
 bookmarks pane open (``/PageMode /UseOutlines``) and, on request, tags (PDF/UA-1) or PDF/A-2b.
 Within :func:`written_separately`, documents are laid out to be written as pieces that
 :mod:`pdfbind` binds (a long handbook in chunks): their internal links go out as
-:data:`BOUND_LINK` URIs, and :func:`pdf_bytes` writes a piece.
+:data:`BOUND_LINK` URIs, and :func:`pdf_bytes` writes a piece; within :func:`one_subset_per_face`,
+the faces the pieces subset are recorded, to be subset once for all of them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ COLLECT_AFTER_PAGES = 40
 _FONTS: ContextVar[Any] = ContextVar("sqmkit_print_fonts", default=None)
 #: whether the documents laid out now are written separately and bound afterwards (sqmkit.pdfbind)
 _SEPARATE: ContextVar[bool] = ContextVar("sqmkit_print_separate", default=False)
+#: the faces the pieces written now subset, and their glyphs, if recorded (:func:`one_subset_per_face`)
+_FACES: ContextVar[Faces | None] = ContextVar("sqmkit_print_faces", default=None)
 #: the URL scheme of a link to an anchor of the bound file: WeasyPrint drops a link to an anchor
 #: its own document lacks, so such links go out as this URI and pdfbind makes them internal again
 BOUND_LINK = "sqmkit-dest:"
@@ -163,6 +166,101 @@ def written_separately() -> Iterator[None]:
         yield
     finally:
         _SEPARATE.reset(token)
+
+
+@dataclass
+class _Face:
+    """A face the pieces subset: a reference to it (a HarfBuzz face, alive while referenced), the
+    glyphs they use and their hinting; ``alone`` when its pieces must keep their own subsets."""
+
+    face: Any
+    glyphs: set[int]
+    hinting: bool
+    alone: bool
+
+
+@dataclass
+class Faces:
+    """The faces of separately written pieces of one printed file (:func:`one_subset_per_face`),
+    by the font name WeasyPrint gives their subsets (``/LWGGBP+Noto-Serif-CJK-SC``)."""
+
+    faces: dict[str, _Face] = field(default_factory=dict)
+
+    def record(self, font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+        """Record what WeasyPrint subsets: ``font`` (a ``weasyprint.pdf.fonts.Font``) to the
+        glyphs ``to_unicode`` has as keys."""
+        from weasyprint.text.ffi import ffi, harfbuzz
+
+        name = font.name.decode("latin-1").lstrip("/")
+        face = self.faces.get(name)
+        if face is None:
+            kept = ffi.gc(harfbuzz.hb_face_reference(font.hb_face), harfbuzz.hb_face_destroy)
+            face = self.faces[name] = _Face(kept, set(), hinting, False)
+        face.glyphs.update(to_unicode)
+        # One name, one face, subset alike. WeasyPrint embeds a face whole when it keeps no
+        # glyphs (a form field's), draws the missing glyphs it adds, and changes a subset further
+        # when the face is variable or has colour glyphs.
+        face.alone |= (ffi.cast("void *", font.hb_face) != ffi.cast("void *", face.face) or not to_unicode
+                       or hinting != face.hinting or bool(font.missing) or "fvar" in font.tables
+                       or bool(font.png or font.svg or font.colr))
+
+    def programs(self) -> dict[str, bytes]:
+        """Each face subset once to every glyph its pieces use, by WeasyPrint's own subsetting
+        (HarfBuzz, glyph ids kept), as a piece would embed it: the font program every piece's
+        font of that face can use. Faces that WeasyPrint instanced or gave missing glyphs, or
+        without HarfBuzz's subsetter, are left out: their pieces keep their own subsets."""
+        from types import SimpleNamespace
+
+        from weasyprint.pdf.fonts import Font
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+        found: dict[str, bytes] = {}
+        if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):  # as Font.subset decides
+            return found
+        for name, face in sorted(self.faces.items()):
+            if face.alone or not face.glyphs:
+                continue
+            font = SimpleNamespace(hb_face=face.face, missing={}, family=name, file_content=None)
+            Font._harfbuzz_subset(font, dict.fromkeys(sorted(face.glyphs), ""), face.hinting)
+            if isinstance(font.file_content, bytes):
+                found[name] = font.file_content
+        return found
+
+
+@contextmanager
+def one_subset_per_face() -> Iterator[Faces]:
+    """Within the block, record the faces the written pieces subset and the glyphs they use,
+    so that once every piece is written, :meth:`Faces.programs` subsets each face once for all of
+    them and :mod:`pdfbind` embeds that one program instead of one per piece (a long handbook's
+    chunks each embed the CJK faces: bench/bench_memory.py prints the file's size). Call
+    :meth:`Faces.programs` inside the block: the faces are released when it ends."""
+    _record_subsets()
+    faces = Faces()
+    token = _FACES.set(faces)
+    try:
+        yield faces
+    finally:
+        _FACES.reset(token)
+        faces.faces.clear()
+
+
+def _record_subsets() -> None:
+    """Have WeasyPrint's font subsetting tell the :class:`Faces` of the current context, if any,
+    what it subsets (installed once, for the process; each thread has its own context)."""
+    from weasyprint.pdf.fonts import Font
+
+    original = Font.subset
+    if getattr(original, "sqmkit_records", False):
+        return
+
+    def subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> Any:
+        faces = _FACES.get()
+        if faces is not None:
+            faces.record(font, to_unicode, hinting)
+        return original(font, to_unicode, hinting)
+
+    setattr(subset, "sqmkit_records", True)
+    Font.subset = subset
 
 
 def _bound_links(html: str) -> str:

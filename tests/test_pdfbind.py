@@ -308,3 +308,44 @@ def test_every_font_subset_has_a_tag_of_its_own(bound: dict[str, Any]) -> None:
     names = list(fonts.values())
     assert len(fonts) > 3 and len(set(names)) == len(names), sorted(names)
     assert len({name.split("+", 1)[1] for name in names}) < len(names)  # the same faces, several subsets
+
+
+def _programs(pdf: Path) -> dict[str, set[tuple[int, int]]]:
+    """Each face's embedded programs (objects), by the face's name without its subset tag."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for font in page.obj.Resources.get("/Font", {}).values():
+                for descendant in font.get("/DescendantFonts", []):
+                    descriptor = descendant.FontDescriptor
+                    program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                    found.setdefault(str(descriptor.FontName).partition("+")[2], set()).add(program.objgen)
+    return found
+
+
+def test_the_pieces_of_a_face_share_one_program_with_every_glyph_they_use(tmp_path: Path) -> None:
+    """Pieces written by sqmkit.printing within one_subset_per_face: bound with the faces'
+    programs, each face is embedded once and every page reads and looks as with the pieces' own
+    subsets; bound without, each piece keeps its own."""
+    from sqmkit import printing
+
+    with printing.shared_fonts(), printing.written_separately(), printing.one_subset_per_face() as faces:
+        pieces = [printing.pdf_bytes([printing.layout(_html(sections, f"第{n}部分"), tmp_path, "x.pdf")], "x.pdf")
+                  for n, sections in enumerate(PIECES)]
+        programs = faces.programs()
+    assert programs and all("+Noto-Serif-CJK-SC" in name for name in programs), sorted(programs)
+    shared, own = tmp_path / "shared.pdf", tmp_path / "own.pdf"
+    bind(pieces, shared, outline=[], labels=[PageLabel(0, "D")], programs=programs)
+    bind(pieces, own, outline=[], labels=[PageLabel(0, "D")])
+    assert all(len(objects) == 1 for objects in _programs(shared).values())
+    assert any(len(objects) == len(PIECES) for objects in _programs(own).values())
+    assert shared.stat().st_size < own.stat().st_size
+    assert _texts(shared, tmp_path) == _texts(own, tmp_path)
+    for name, pdf in (("shared", shared), ("own", own)):
+        subprocess.run(["pdftoppm", "-r", "100", "-gray", str(pdf), str(tmp_path / name)], check=True)
+    pictures = sorted(tmp_path.glob("own-*.pgm"))
+    assert len(pictures) == 7
+    for picture in pictures:
+        assert (tmp_path / picture.name.replace("own-", "shared-")).read_bytes() == picture.read_bytes(), picture.name
+    checked = subprocess.run(["qpdf", "--check", str(shared)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

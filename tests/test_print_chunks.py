@@ -115,6 +115,42 @@ def test_the_chunked_pages_look_as_the_whole_ones(both, tmp_path):
         assert twin.read_bytes() == picture.read_bytes(), picture.name
 
 
+def test_the_chunked_glyphs_are_the_whole_ones_at_150_dpi(both, tmp_path):
+    """The chunks' fonts embed one program per face (subset once for all the pieces): every glyph
+    a page draws is still the face's own, seen closely on a contents page, body pages from
+    several chunks and a bound form."""
+    whole, (chunked, _again) = both
+    pages = len(PdfReader(str(whole)).pages)
+    for number in sorted({2, 5, 17, 30, pages - 8, pages}):
+        for name, pdf in (("whole", whole), ("chunked", chunked)):
+            subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", str(number), "-l", str(number), str(pdf),
+                            str(tmp_path / f"{name}-{number}")], check=True)
+        (want,), (got,) = tmp_path.glob(f"whole-{number}-*.pgm"), tmp_path.glob(f"chunked-{number}-*.pgm")
+        assert got.read_bytes() == want.read_bytes(), f"page {number}"
+
+
+def test_each_face_is_embedded_once(both):
+    """Each piece subsets the CJK faces for its own pages; the bound file embeds one program per
+    face instead, as one layout does, and is about as large."""
+    whole, (chunked, _again) = both
+
+    def programs(pdf):
+        found: dict[str, set] = {}
+        with pikepdf.open(pdf) as doc:
+            for page in doc.pages:
+                for font in page.obj.Resources.get("/Font", {}).values():
+                    for descendant in font.get("/DescendantFonts", []):
+                        descriptor = descendant.FontDescriptor
+                        program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                        face = str(descriptor.FontName).partition("+")[2]
+                        found.setdefault(face, set()).add(program.objgen)
+        return found
+
+    want, got = programs(whole), programs(chunked)
+    assert set(got) == set(want) and all(len(objects) == 1 for objects in got.values()), got
+    assert chunked.stat().st_size < 1.15 * whole.stat().st_size
+
+
 def test_outline_labels_and_links_are_those_of_the_whole(both):
     whole, (chunked, _again) = both
     a, b = PdfReader(str(whole)), PdfReader(str(chunked))

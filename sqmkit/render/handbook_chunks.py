@@ -18,7 +18,7 @@ from ..formats import RenderContext
 from ..model import ChapterNode
 from ..pdfbind import PageLabel, bind
 from ..printchunks import Top, Unit, lay_out_in_chunks, outline, page_marks, release
-from ..printing import layout, pdf_bytes
+from ..printing import layout, one_subset_per_face, pdf_bytes
 from .handbook_pdf import Appendix, attachment_parts, context_for, front_part
 
 #: a unit: (chapter index, article index or -1 for the heading) or (-1, appendix index)
@@ -34,10 +34,12 @@ class Binding:
     labels: list[PageLabel]
     overlay: bytes
     overlay_start: int
+    #: each face subset once for every piece (:meth:`sqmkit.printing.Faces.programs`)
+    programs: dict[str, bytes]
 
     def write(self, target: Path) -> None:
         bind(self.pieces, target, outline=self.outline, labels=self.labels, overlay=self.overlay,
-             overlay_start=self.overlay_start)
+             overlay_start=self.overlay_start, programs=self.programs)
 
 
 def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant: str) -> Binding:
@@ -46,6 +48,15 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
     mapped, and the binding's objects fit in that memory (bench/bench_memory.py)."""
     places, units = _units(ctx, apps, html)
     del html
+    with one_subset_per_face() as faces:
+        binding = _print(ctx, apps, places, units, variant)
+        binding.programs = faces.programs()
+    return binding
+
+
+def _print(ctx: RenderContext, apps: list[Appendix], places: list[Place], units: list[Unit],
+           variant: str) -> Binding:
+    """The pieces, written; the faces' programs are added by the caller."""
     page = ctx.env.get_template("handbook/print.html")
 
     def html_for(start: int, end: int, top: Top | None) -> str:
@@ -75,7 +86,7 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
         labels.append(PageLabel(start, style, prefix))
         start += pages
     pieces = [front_bytes, *body.pieces, *([forms] if forms else [])]
-    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages)
+    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages, {})
 
 
 def _units(ctx: RenderContext, apps: list[Appendix], html: str) -> tuple[list[Place], list[Unit]]:
