@@ -50,3 +50,17 @@ def pages_text(pdf: Path) -> list[str]:
     """pdftotext's text of each page of ``pdf``, laid out."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")
+
+
+def face_programs(pdf: Path) -> dict[str, set[tuple[int, int]]]:
+    """Each face's embedded font programs (their objects) in ``pdf``'s pages, by the face's name
+    without its subset tag."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            for font in page.obj.Resources.get("/Font", {}).values():
+                for descendant in font.get("/DescendantFonts", []):
+                    descriptor = descendant.FontDescriptor
+                    program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                    found.setdefault(str(descriptor.FontName).partition("+")[2], set()).add(program.objgen)
+    return found

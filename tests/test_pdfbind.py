@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from sqmkit.errors import BuildError
 from sqmkit.pdfbind import PageLabel, bind
+from tests.print_support import face_programs
 
 FACE = "Noto Serif CJK SC"
 STYLE = ("<style>@page { size: A6; margin: 1.5cm } body { font-family: '%s'; font-size: 10pt }"
@@ -310,19 +311,6 @@ def test_every_font_subset_has_a_tag_of_its_own(bound: dict[str, Any]) -> None:
     assert len({name.split("+", 1)[1] for name in names}) < len(names)  # the same faces, several subsets
 
 
-def _programs(pdf: Path) -> dict[str, set[tuple[int, int]]]:
-    """Each face's embedded programs (objects), by the face's name without its subset tag."""
-    found: dict[str, set[tuple[int, int]]] = {}
-    with pikepdf.open(pdf) as doc:
-        for page in doc.pages:
-            for font in page.obj.Resources.get("/Font", {}).values():
-                for descendant in font.get("/DescendantFonts", []):
-                    descriptor = descendant.FontDescriptor
-                    program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
-                    found.setdefault(str(descriptor.FontName).partition("+")[2], set()).add(program.objgen)
-    return found
-
-
 def test_the_pieces_of_a_face_share_one_program_with_every_glyph_they_use(tmp_path: Path) -> None:
     """Pieces written by sqmkit.printing within one_subset_per_face: bound with the faces'
     programs, each face is embedded once and every page reads and looks as with the pieces' own
@@ -337,8 +325,8 @@ def test_the_pieces_of_a_face_share_one_program_with_every_glyph_they_use(tmp_pa
     shared, own = tmp_path / "shared.pdf", tmp_path / "own.pdf"
     bind(pieces, shared, outline=[], labels=[PageLabel(0, "D")], programs=programs)
     bind(pieces, own, outline=[], labels=[PageLabel(0, "D")])
-    assert all(len(objects) == 1 for objects in _programs(shared).values())
-    assert any(len(objects) == len(PIECES) for objects in _programs(own).values())
+    assert all(len(objects) == 1 for objects in face_programs(shared).values())
+    assert any(len(objects) == len(PIECES) for objects in face_programs(own).values())
     assert shared.stat().st_size < own.stat().st_size
     assert _texts(shared, tmp_path) == _texts(own, tmp_path)
     for name, pdf in (("shared", shared), ("own", own)):

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from sqmkit import printchunks, printing
-from tests.print_support import pages_text, synthetic_context
+from tests.print_support import face_programs, pages_text, synthetic_context
 
 SMALL_CHUNK = 40_000  # characters of HTML: about 12 pages of this handbook
 
@@ -133,20 +133,7 @@ def test_each_face_is_embedded_once(both):
     """Each piece subsets the CJK faces for its own pages; the bound file embeds one program per
     face instead, as one layout does, and is about as large."""
     whole, (chunked, _again) = both
-
-    def programs(pdf):
-        found: dict[str, set] = {}
-        with pikepdf.open(pdf) as doc:
-            for page in doc.pages:
-                for font in page.obj.Resources.get("/Font", {}).values():
-                    for descendant in font.get("/DescendantFonts", []):
-                        descriptor = descendant.FontDescriptor
-                        program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
-                        face = str(descriptor.FontName).partition("+")[2]
-                        found.setdefault(face, set()).add(program.objgen)
-        return found
-
-    want, got = programs(whole), programs(chunked)
+    want, got = face_programs(whole), face_programs(chunked)
     assert set(got) == set(want) and all(len(objects) == 1 for objects in got.values()), got
     assert chunked.stat().st_size < 1.15 * whole.stat().st_size
 
