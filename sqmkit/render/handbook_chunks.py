@@ -18,7 +18,7 @@ from ..formats import RenderContext
 from ..model import ChapterNode
 from ..pdfbind import PageLabel, bind
 from ..printchunks import Top, Unit, lay_out_in_chunks, outline, page_marks, release
-from ..printing import layout, one_subset_per_face, pdf_bytes
+from ..printing import Faces, layout, one_subset_per_face, pdf_bytes
 from .handbook_pdf import Appendix, attachment_parts, context_for, front_part
 
 #: a unit: (chapter index, article index or -1 for the heading) or (-1, appendix index)
@@ -47,16 +47,13 @@ def print_in_chunks(ctx: RenderContext, apps: list[Appendix], html: str, variant
     Binding is left to the caller, to do once the faces are closed: their files are no longer
     mapped, and the binding's objects fit in that memory (bench/bench_memory.py)."""
     places, units = _units(ctx, apps, html)
-    del html
     with one_subset_per_face() as faces:
-        binding = _print(ctx, apps, places, units, variant)
-        binding.programs = faces.programs()
-    return binding
+        return _print(ctx, apps, places, units, variant, faces)
 
 
-def _print(ctx: RenderContext, apps: list[Appendix], places: list[Place], units: list[Unit],
-           variant: str) -> Binding:
-    """The pieces, written; the faces' programs are added by the caller."""
+def _print(ctx: RenderContext, apps: list[Appendix], places: list[Place], units: list[Unit], variant: str,
+           faces: Faces) -> Binding:
+    """The pieces, written, and each face subset once for all of them (``faces`` records them)."""
     page = ctx.env.get_template("handbook/print.html")
 
     def html_for(start: int, end: int, top: Top | None) -> str:
@@ -86,7 +83,8 @@ def _print(ctx: RenderContext, apps: list[Appendix], places: list[Place], units:
         labels.append(PageLabel(start, style, prefix))
         start += pages
     pieces = [front_bytes, *body.pieces, *([forms] if forms else [])]
-    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages, {})
+    return Binding(pieces, outline([*marks, *body.marks, *form_marks]), labels, overlay, front_pages,
+                   faces.programs())
 
 
 def _units(ctx: RenderContext, apps: list[Appendix], html: str) -> tuple[list[Place], list[Unit]]:
